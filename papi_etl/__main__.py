@@ -1,0 +1,3 @@
+from papi_etl.cli.main import main
+
+main()

@@ -1,0 +1,97 @@
+"""The reporting periods a plan's calendar rule gives, with their spans and deadlines.
+
+461/KH-UBND, section III: units report "trước ngày 10 của tháng 3, tháng 6, tháng 9,
+tháng 11" and Phòng Nội vụ reports the consolidated result "trước ngày 15" of the same
+months. "Before the 10th" means a report that arrives at or after 00:00 on the 10th
+(local time) is late, so a deadline here is that instant: a submission is on time when
+`received_at < unit_deadline`.
+
+A period belongs to the plan when its consolidated deadline falls within the plan's
+validity: 461/KH-UBND was signed on 5 October 2018, so 2018 has only its yearly report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from papi_etl.errors import UnknownPeriodError
+from papi_etl.plan.model import Calendar, MonthDay, Plan
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    kind: str
+    year: int
+    label_vi: str
+    label_en: str
+    starts: dt.date
+    ends: dt.date
+    unit_deadline: dt.datetime
+    consolidated_deadline: dt.datetime
+
+    def is_late(self, received_at: dt.datetime) -> bool:
+        """True when a unit's report received at that (aware) instant missed the deadline."""
+        return received_at >= self.unit_deadline
+
+
+def _day(year: int, month_day: MonthDay) -> dt.date:
+    return dt.date(year + month_day.year_offset, month_day.month, month_day.day)
+
+
+def _periods_of(calendar: Calendar) -> list[Period]:
+    zone = ZoneInfo(calendar.timezone)
+    found: list[Period] = []
+    for year in range(calendar.valid_from.year, calendar.valid_until.year + 1):
+        for kind in calendar.period_kinds:
+            month = kind.deadline_month
+            consolidated = dt.datetime(year, month, calendar.consolidated_deadline_day, tzinfo=zone)
+            if not calendar.valid_from <= consolidated.date() <= calendar.valid_until:
+                continue
+            found.append(
+                Period(
+                    code=f"{year}-{kind.code}",
+                    kind=kind.code,
+                    year=year,
+                    label_vi=kind.label_vi.replace("{year}", str(year)),
+                    label_en=kind.label_en.replace("{year}", str(year)),
+                    starts=_day(year, kind.span_start),
+                    ends=_day(year, kind.span_end),
+                    unit_deadline=dt.datetime(year, month, calendar.unit_deadline_day, tzinfo=zone),
+                    consolidated_deadline=consolidated,
+                )
+            )
+    return sorted(found, key=lambda p: p.consolidated_deadline)
+
+
+def periods(plan: Plan, year: int | None = None) -> list[Period]:
+    """Every period of the plan in deadline order, or those of one year."""
+    every = _periods_of(plan.calendar)
+    return every if year is None else [p for p in every if p.year == year]
+
+
+def period(plan: Plan, code: str) -> Period:
+    """The period with that code; raises UnknownPeriodError naming the valid codes."""
+    wanted = code.strip().upper()
+    for candidate in _periods_of(plan.calendar):
+        if candidate.code.upper() == wanted:
+            return candidate
+    known = ", ".join(p.code for p in _periods_of(plan.calendar))
+    raise UnknownPeriodError(
+        f"Period '{code}' is not in the calendar of plan {plan.id}; its periods are: {known}.",
+        f"Kỳ báo cáo '{code}' không có trong lịch của kế hoạch {plan.document.number}; "
+        f"các kỳ hợp lệ: {known}.",
+    )
+
+
+def open_period(plan: Plan, now: dt.datetime) -> Period | None:
+    """The period whose reporting window is open at `now`: the next consolidated deadline.
+
+    None once the plan's last consolidated deadline has passed.
+    """
+    for candidate in _periods_of(plan.calendar):
+        if now < candidate.consolidated_deadline:
+            return candidate
+    return None

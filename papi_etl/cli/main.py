@@ -1,0 +1,52 @@
+"""The `papi-etl` command line: the one entry point for users, scripts and tests.
+
+It is the composition root: settings are built here and passed down. Exit status: 0 done,
+1 the data has problems, 2 the command could not do its job, always with a message and
+never a traceback (set PAPI_DEBUG=1 to see one for an unexpected error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from papi_etl.cli import calendar_command, db_commands, plan_commands
+from papi_etl.errors import PapiError
+
+app = typer.Typer(
+    name="papi-etl",
+    help="Monitor a district's plan to improve the PAPI index: plan, calendar, store.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(plan_commands.app, name="plan")
+app.add_typer(db_commands.app, name="db")
+app.command(name="calendar")(calendar_command.calendar)
+
+
+def _utf8_streams() -> None:
+    # Officials' terminals may default to another code page; Vietnamese must print.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8")
+
+
+def main() -> None:
+    _utf8_streams()
+    try:
+        app()
+    except PapiError as error:
+        sys.stderr.write(f"{error}\n")
+        sys.exit(2)
+    except Exception as error:  # the last guard: a message, not a traceback
+        if os.environ.get("PAPI_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"Unexpected error: {type(error).__name__}: {error}\n"
+            "Lỗi ngoài dự kiến. Set PAPI_DEBUG=1 and run again to see the traceback.\n"
+        )
+        sys.exit(2)

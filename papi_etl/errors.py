@@ -1,0 +1,81 @@
+"""The errors papi_etl raises, and how each is meant to be treated.
+
+A *broken contract* (a plan file that does not hold together, a file that cannot be read)
+is an exception from this module: never retried, shown to the user as one clear paragraph
+and mapped by the command line to exit status 2. A *data condition* (a late unit, a blank
+field) is never an exception: it becomes a finding. An *infrastructure fault* (a reset
+connection, HTTP 503) is left to propagate as the library's own exception, so that a task
+can retry it; `is_domain_error` lets a retry condition refuse to retry ours.
+
+    PapiError
+    ├── PlanError                 the plan file is unreadable or inconsistent
+    ├── ConfigurationError        a setting is missing or malformed
+    ├── UnknownPeriodError        a period code that the plan's calendar does not have
+    └── StoreError                the store cannot be opened or migrated
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PapiError(Exception):
+    """Base of every error that papi_etl raises on purpose.
+
+    `message_en` is for operators, `message_vi` for officials; `str()` gives both.
+    """
+
+    def __init__(self, message_en: str, message_vi: str | None = None) -> None:
+        self.message_en = message_en
+        self.message_vi = message_vi
+        super().__init__(message_en if message_vi is None else f"{message_en}\n{message_vi}")
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One fault in a plan file, located as precisely as the file allows."""
+
+    path: str
+    line: int | None
+    where: str
+    message_en: str
+    message_vi: str
+
+    def paragraph(self) -> str:
+        place = f"{self.path}, line {self.line}" if self.line else self.path
+        if self.where:
+            place += f", at {self.where}"
+        return f"{place}:\n  {self.message_en}\n  {self.message_vi}"
+
+
+class PlanError(PapiError):
+    """The plan file cannot be used; `problems` lists every fault found, not just the first."""
+
+    def __init__(self, problems: list[PlanProblem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        head_en = f"The plan file has {count} problem{'s' if count != 1 else ''}:"
+        head_vi = f"Tệp kế hoạch có {count} lỗi:"
+        body = "\n\n".join(p.paragraph() for p in problems)
+        super().__init__(f"{head_en}\n\n{body}", head_vi)
+        self._text = f"{head_en} / {head_vi}\n\n{body}"
+
+    def __str__(self) -> str:
+        return self._text
+
+
+class ConfigurationError(PapiError):
+    """A setting is missing or malformed; fails at start, never as an empty value later."""
+
+
+class UnknownPeriodError(PapiError):
+    """A period code that the plan's calendar does not define."""
+
+
+class StoreError(PapiError):
+    """The store cannot be reached, created or migrated."""
+
+
+def is_domain_error(error: BaseException) -> bool:
+    """True for errors that retrying cannot fix (used by task retry conditions)."""
+    return isinstance(error, PapiError)

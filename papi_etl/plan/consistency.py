@@ -1,0 +1,177 @@
+"""The rules that span several parts of a plan file.
+
+Each rule returns problems located in the file, so that `plan check` can list every fault
+at once: a steward correcting a plan should not have to run the check once per mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from papi_etl import calendar as reporting_calendar
+from papi_etl.errors import PlanProblem
+from papi_etl.plan.model import Plan, Task, ValueType
+from papi_etl.plan.source import Location, PlanSource
+
+
+def _duplicates(
+    source: PlanSource, items: Iterable[tuple[Location, str]], what_en: str, what_vi: str
+) -> Iterator[PlanProblem]:
+    first: dict[str, Location] = {}
+    for location, code in items:
+        key = code.upper()
+        if key in first:
+            line = source.line(first[key])
+            yield source.problem(
+                location,
+                f"Duplicate {what_en} code '{code}': it is already used at line {line}.",
+                f"Mã {what_vi} '{code}' bị trùng: đã dùng ở dòng {line}.",
+            )
+        else:
+            first[key] = location
+
+
+def _tasks(plan: Plan) -> Iterator[tuple[Location, Task]]:
+    for d, dimension in enumerate(plan.dimensions):
+        for t, task in enumerate(dimension.tasks):
+            yield ("dimensions", d, "tasks", t), task
+    for a, task in enumerate(plan.assignments):
+        yield ("assignments", a), task
+
+
+def check(plan: Plan, source: PlanSource) -> list[PlanProblem]:
+    """Every cross-reference fault of a schema-valid plan; empty when the plan holds together."""
+    problems: list[PlanProblem] = []
+    problems += _duplicates(
+        source,
+        [(("units", i, "code"), u.code) for i, u in enumerate(plan.units)]
+        + [(("groups", i, "code"), g.code) for i, g in enumerate(plan.groups)],
+        "unit or group",
+        "đơn vị hoặc nhóm đơn vị",
+    )
+    problems += _duplicates(
+        source,
+        [(("dimensions", i, "code"), d.code) for i, d in enumerate(plan.dimensions)],
+        "dimension",
+        "lĩnh vực",
+    )
+    problems += _duplicates(
+        source, [((*loc, "code"), task.code) for loc, task in _tasks(plan)], "task", "nhiệm vụ"
+    )
+    problems += _duplicates(
+        source,
+        [(("indicators", i, "code"), x.code) for i, x in enumerate(plan.indicators)],
+        "indicator",
+        "chỉ tiêu",
+    )
+    problems += _unit_references(plan, source)
+    problems += _indicator_references(plan, source)
+    problems += _dimension_count(plan, source)
+    problems += _calendar(plan, source)
+    return problems
+
+
+def _unit_references(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    known = {u.code.upper() for u in plan.units} | {g.code.upper() for g in plan.groups}
+    shown = ", ".join(sorted([u.code for u in plan.units] + [g.code for g in plan.groups]))
+
+    def unknown(location: Location, code: str) -> PlanProblem:
+        return source.problem(
+            location,
+            f"Unknown unit code '{code}'. Known unit and group codes: {shown}.",
+            f"Mã đơn vị '{code}' không có trong danh sách đơn vị và nhóm đơn vị của kế hoạch.",
+        )
+
+    for location, task in _tasks(plan):
+        for field in ("lead_units", "coordinating_units", "reporting_units"):
+            for i, code in enumerate(getattr(task, field)):
+                if code.upper() not in known:
+                    yield unknown((*location, field, i), code)
+    for i, indicator in enumerate(plan.indicators):
+        for j, code in enumerate(indicator.reporting_units or []):
+            if code.upper() not in known:
+                yield unknown(("indicators", i, "reporting_units", j), code)
+    if plan.calendar.consolidating_unit.upper() not in known:
+        yield unknown(("calendar", "consolidating_unit"), plan.calendar.consolidating_unit)
+
+
+def _indicator_references(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    task_codes = {task.code.upper() for _, task in _tasks(plan)}
+    by_code = {x.code.upper(): x for x in plan.indicators}
+    for i, indicator in enumerate(plan.indicators):
+        for j, code in enumerate(indicator.tasks):
+            if code.upper() not in task_codes:
+                yield source.problem(
+                    ("indicators", i, "tasks", j),
+                    f"Indicator {indicator.code} is tied to task '{code}', "
+                    "which the plan does not have.",
+                    f"Chỉ tiêu {indicator.code} gắn với nhiệm vụ '{code}' không có trong kế hoạch.",
+                )
+        if indicator.ratio is None:
+            continue
+        if indicator.reporting_units:
+            yield source.problem(
+                ("indicators", i, "reporting_units"),
+                f"Indicator {indicator.code} is a ratio computed by the system; "
+                "it cannot have reporting units (write reporting_units: []).",
+                f"Chỉ tiêu {indicator.code} là tỷ lệ do hệ thống tính; không giao đơn vị báo cáo.",
+            )
+        for part in ("numerator", "denominator"):
+            code = getattr(indicator.ratio, part)
+            target = by_code.get(code.upper())
+            if target is None or target.value_type is not ValueType.COUNT:
+                yield source.problem(
+                    ("indicators", i, "ratio", part),
+                    f"The {part} of ratio indicator {indicator.code} must be a count "
+                    f"indicator of the plan; '{code}' is not.",
+                    f"Tử số/mẫu số của chỉ tiêu tỷ lệ {indicator.code} phải là một chỉ tiêu "
+                    f"đếm của kế hoạch; '{code}' không phải.",
+                )
+
+
+def _dimension_count(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    numbers = [d.number for d in plan.dimensions]
+    for i, dimension in enumerate(plan.dimensions):
+        if dimension.number > plan.papi_dimensions:
+            yield source.problem(
+                ("dimensions", i, "number"),
+                f"Dimension {dimension.code} has number {dimension.number}, but the plan "
+                f"follows the {plan.papi_dimensions}-dimension PAPI.",
+                f"Lĩnh vực {dimension.code} có số thứ tự {dimension.number}, vượt quá "
+                f"{plan.papi_dimensions} lĩnh vực của PAPI mà kế hoạch áp dụng.",
+            )
+        if numbers.index(dimension.number) != i:
+            yield source.problem(
+                ("dimensions", i, "number"),
+                f"Dimension number {dimension.number} is used twice.",
+                f"Số thứ tự lĩnh vực {dimension.number} bị trùng.",
+            )
+
+
+def _calendar(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    calendar = plan.calendar
+    try:
+        ZoneInfo(calendar.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield source.problem(
+            ("calendar", "timezone"),
+            f"Unknown time zone '{calendar.timezone}' (expected e.g. Asia/Ho_Chi_Minh).",
+            f"Múi giờ '{calendar.timezone}' không hợp lệ.",
+        )
+        return
+    if not reporting_calendar.periods(plan):
+        yield source.problem(
+            ("calendar",),
+            "The calendar gives no reporting period within the plan's validity "
+            f"({calendar.valid_from} to {calendar.valid_until}).",
+            "Lịch báo cáo không có kỳ báo cáo nào trong thời gian hiệu lực của kế hoạch.",
+        )
+    codes = [k.code.upper() for k in calendar.period_kinds]
+    for i, kind in enumerate(calendar.period_kinds):
+        if codes.index(kind.code.upper()) != i:
+            yield source.problem(
+                ("calendar", "period_kinds", i, "code"),
+                f"Duplicate period kind '{kind.code}'.",
+                f"Loại kỳ báo cáo '{kind.code}' bị trùng.",
+            )

@@ -1,0 +1,90 @@
+"""Loading a plan file: YAML, then the schema, then the cross-references.
+
+Every fault is turned into a `PlanProblem` with the file, the line and the path inside the
+file, in English and Vietnamese, and all of them are raised together in one `PlanError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from papi_etl.errors import PlanError, PlanProblem
+from papi_etl.plan import consistency
+from papi_etl.plan.model import Plan
+from papi_etl.plan.source import PlanSource, read
+
+# Vietnamese wording of pydantic's error types; anything else gets the generic sentence.
+_VI_BY_ERROR_TYPE = {
+    "missing": "Thiếu trường bắt buộc.",
+    "extra_forbidden": "Trường này không có trong lược đồ kế hoạch (có thể viết sai tên).",
+    "string_type": "Giá trị phải là chuỗi ký tự.",
+    "string_too_short": "Giá trị không được để trống.",
+    "string_pattern_mismatch": "Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -",
+    "int_parsing": "Giá trị phải là số nguyên.",
+    "int_type": "Giá trị phải là số nguyên.",
+    "float_parsing": "Giá trị phải là số.",
+    "float_type": "Giá trị phải là số.",
+    "bool_parsing": "Giá trị phải là true hoặc false.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ; ghi theo dạng YYYY-MM-DD.",
+    "date_parsing": "Ngày không hợp lệ; ghi theo dạng YYYY-MM-DD.",
+    "date_type": "Ngày không hợp lệ; ghi theo dạng YYYY-MM-DD.",
+    "enum": "Giá trị không thuộc danh sách cho phép.",
+    "literal_error": "Giá trị không thuộc danh sách cho phép.",
+    "greater_than_equal": "Giá trị nhỏ hơn mức tối thiểu cho phép.",
+    "less_than_equal": "Giá trị lớn hơn mức tối đa cho phép.",
+    "too_short": "Danh sách phải có ít nhất một phần tử.",
+    "list_type": "Giá trị phải là một danh sách.",
+    "model_type": "Giá trị phải là một khối (mapping) các trường.",
+    "dict_type": "Giá trị phải là một khối (mapping) các trường.",
+}
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan and the fingerprint of the file it came from (the store keeps both)."""
+
+    plan: Plan
+    path: Path
+    sha256: str
+
+
+def _schema_problems(error: ValidationError, source: PlanSource) -> list[PlanProblem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        message = item["msg"].removeprefix("Value error, ")
+        given = item.get("input")
+        if item["type"] not in ("missing",) and isinstance(given, str | int | float):
+            message += f" (given: {given!r})"
+        vi = _VI_BY_ERROR_TYPE.get(item["type"], "Giá trị không hợp lệ.")
+        if item["type"] == "value_error":
+            vi = f"Giá trị không hợp lệ: {message}"
+        problems.append(source.problem(tuple(item["loc"]), message + ".", vi))
+    return problems
+
+
+def load(path: Path) -> LoadedPlan:
+    """Read, validate and cross-check a plan file; raises PlanError listing every fault."""
+    source = read(path)
+    if not isinstance(source.data, dict):
+        raise PlanError(
+            [
+                source.problem(
+                    (),
+                    "The plan file must be a YAML mapping (id, units, dimensions, ...).",
+                    "Tệp kế hoạch phải là một khối YAML gồm các trường id, units, dimensions...",
+                )
+            ]
+        )
+    try:
+        plan = Plan.model_validate(source.data)
+    except ValidationError as error:
+        raise PlanError(_schema_problems(error, source)) from None
+    problems = consistency.check(plan, source)
+    if problems:
+        raise PlanError(problems)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedPlan(plan=plan, path=path, sha256=digest)

@@ -1,0 +1,162 @@
+"""Reading a plan file's YAML while remembering where each value stands in the file.
+
+PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equal keys.
+A steward fixing a plan file needs "line 212" and needs to hear about a duplicated key, so
+the file is composed into nodes once and turned into plain data here, with a map from each
+value's path (("dimensions", 0, "tasks", 3, "text")) to its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from papi_etl.errors import PlanError, PlanProblem
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class PlanSource:
+    """The plan file's data, with the line (1-based) of every mapping, list and value."""
+
+    path: str
+    data: Any
+    lines: dict[Location, int] = field(default_factory=dict)
+
+    def line(self, location: Location) -> int | None:
+        """The line of the value at `location`, or of its nearest ancestor in the file."""
+        for end in range(len(location), -1, -1):
+            found = self.lines.get(tuple(location[:end]))
+            if found is not None:
+                return found
+        return None
+
+    def where(self, location: Location) -> str:
+        """A readable path, naming the code of each item passed through: tasks[3] (D1.04)."""
+        parts: list[str] = []
+        node = self.data
+        for step in location:
+            if isinstance(step, int):
+                label = f"[{step}]"
+                if isinstance(node, list) and 0 <= step < len(node):
+                    node = node[step]
+                    if isinstance(node, dict) and isinstance(node.get("code"), str):
+                        label += f" ({node['code']})"
+                else:
+                    node = None
+                if parts:
+                    parts[-1] += label
+                else:
+                    parts.append(label)
+            else:
+                parts.append(str(step))
+                node = node.get(step) if isinstance(node, dict) else None
+        return ".".join(parts)
+
+    def problem(self, location: Location, message_en: str, message_vi: str) -> PlanProblem:
+        return PlanProblem(
+            path=self.path,
+            line=self.line(location),
+            where=self.where(location),
+            message_en=message_en,
+            message_vi=message_vi,
+        )
+
+
+def _fail(path: str, line: int | None, message_en: str, message_vi: str) -> PlanError:
+    return PlanError([PlanProblem(path, line, "", message_en, message_vi)])
+
+
+def read(path: Path) -> PlanSource:
+    """Parse a plan file; raises PlanError for an unreadable file, bad YAML or duplicate keys."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(
+            shown, None, "The plan file does not exist.", "Không tìm thấy tệp kế hoạch."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise _fail(
+            shown,
+            None,
+            f"The plan file is not UTF-8 text ({exc.reason} at byte {exc.start}).",
+            "Tệp kế hoạch không phải văn bản UTF-8.",
+        ) from None
+    except OSError as exc:
+        raise _fail(
+            shown,
+            None,
+            f"The plan file cannot be read: {exc.strerror}.",
+            "Không đọc được tệp kế hoạch.",
+        ) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise _fail(
+            shown,
+            line,
+            f"The file is not valid YAML: {detail}.",
+            "Tệp kế hoạch không đúng cú pháp YAML.",
+        ) from None
+    if root is None:
+        raise _fail(shown, None, "The plan file is empty.", "Tệp kế hoạch trống.")
+    source = PlanSource(path=shown, data=None)
+    problems: list[PlanProblem] = []
+    source.data = _to_data(root, (), source, problems, yaml.SafeLoader(""))
+    if problems:
+        raise PlanError(problems)
+    return source
+
+
+def _to_data(
+    node: yaml.Node,
+    location: Location,
+    source: PlanSource,
+    problems: list[PlanProblem],
+    loader: yaml.SafeLoader,
+) -> Any:
+    source.lines[location] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(loader.construct_object(key_node, deep=True))
+            if key in mapping:
+                problems.append(
+                    PlanProblem(
+                        source.path,
+                        key_node.start_mark.line + 1,
+                        ".".join(str(s) for s in (*location, key)),
+                        f"The key '{key}' appears twice in the same block; only one may stand.",
+                        f"Khóa '{key}' bị lặp lại trong cùng một khối.",
+                    )
+                )
+                continue
+            mapping[key] = _to_data(value_node, (*location, key), source, problems, loader)
+            # A block's faults are shown at its key ("calendar:"), not at its first entry.
+            source.lines[(*location, key)] = key_node.start_mark.line + 1
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_data(item, (*location, index), source, problems, loader)
+            for index, item in enumerate(node.value)
+        ]
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:
+        # A scalar shaped like a date that is none ("2019-13-45") fails in PyYAML itself.
+        problems.append(
+            source.problem(
+                location,
+                f"'{node.value}' is not a valid date ({exc}); write dates as YYYY-MM-DD.",
+                f"'{node.value}' không phải ngày hợp lệ; ghi ngày theo dạng YYYY-MM-DD.",
+            )
+        )
+        return node.value
