@@ -1,0 +1,1 @@
+"""Sources of submissions, each behind `papi_etl.sources.base.Source`."""

@@ -1,0 +1,44 @@
+"""The one interface every source of submissions has (drop folder, HTTP API, ...).
+
+A source only *fetches bytes*: it never parses, judges or stores them. The collector keeps
+every byte in the raw archive before anything reads it, then advances the source's cursor,
+so that a crash between fetching and archiving fetches the same items again (the archive
+makes them one submission) instead of losing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Received:
+    """One item as it arrived: its bytes and what the source knows of it."""
+
+    content: bytes
+    source: str
+    original_name: str
+    received_at: dt.datetime
+    claimed_unit: str | None = None
+    cursor: str | None = None
+
+
+class SourceError(Exception):
+    """The source itself failed (unreachable, refused, malformed page) after its retries.
+
+    Not a PapiError: it is an infrastructure fault, and a flow's task may retry it.
+    """
+
+
+class Source(Protocol):
+    name: str
+
+    def fetch(self, cursor: str | None) -> Iterator[Received]:
+        """Items newer than `cursor` (None: everything), oldest first.
+
+        Each item's `cursor` is the value to resume after it; raises SourceError.
+        """
+        ...
