@@ -1,0 +1,135 @@
+"""Opening the store and bringing its schema to the current migration.
+
+The store is SQLite by default (a file in the data dir) and PostgreSQL in production; the
+same URL reaches both through `connect`. The schema is only ever made by the Alembic
+migrations in `papi_etl/store/migrations`, run in code by `upgrade`, so that no alembic.ini
+or working directory is needed where the package is installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from papi_etl.errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless each connection asks for them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def connect(url: str) -> Engine:
+    """An engine for the store at `url`; on SQLite, with foreign keys enforced."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enforce_foreign_keys)
+    return engine
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """The session factory; objects stay readable after commit (flows pass them on)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration, built in code; `url` is only needed by Alembic's commands
+    that open their own connection (`command.revision(..., autogenerate=True)`)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The revision the migrations lead to."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise StoreError("The store's migrations have no head revision.")
+    return head
+
+
+def redacted(url: str | URL) -> str:
+    """The URL with its password hidden, fit for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database).expanduser()
+
+
+def upgrade(url: str) -> str:
+    """Create or migrate the store at `url` to the head revision and return it.
+
+    A store already at head is left as it is. Creates a SQLite file's folder. Raises
+    StoreError when the database cannot be reached or its schema is of another version of
+    papi-etl (a revision these migrations do not know).
+    """
+    parsed = make_url(url)
+    try:
+        if (path := _sqlite_file(parsed)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"Cannot create the folder of the store at {redacted(parsed)}: {error}",
+            f"Không tạo được thư mục của cơ sở dữ liệu tại {redacted(parsed)}: {error}",
+        ) from error
+    engine = connect(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as error:
+        raise StoreError(
+            f"Cannot open or migrate the store at {redacted(parsed)}: {error.orig}",
+            f"Không mở hoặc cập nhật được cơ sở dữ liệu tại {redacted(parsed)}: {error.orig}",
+        ) from error
+    except CommandError as error:
+        raise StoreError(
+            f"The store at {redacted(parsed)} cannot be migrated: {error}. Is it from a newer "
+            "papi-etl?",
+            f"Không cập nhật được cơ sở dữ liệu tại {redacted(parsed)}: {error}.",
+        ) from error
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def current_revision(url: str) -> str | None:
+    """The migration the store at `url` is at; None for a database never migrated.
+
+    A SQLite file that does not exist is not created.
+    """
+    parsed = make_url(url)
+    if (path := _sqlite_file(parsed)) is not None and not path.exists():
+        return None
+    engine = connect(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as error:
+        raise StoreError(
+            f"Cannot open the store at {redacted(parsed)}: {error.orig}",
+            f"Không mở được cơ sở dữ liệu tại {redacted(parsed)}: {error.orig}",
+        ) from error
+    finally:
+        engine.dispose()

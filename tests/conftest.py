@@ -1,0 +1,116 @@
+"""Database fixtures: every store test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is the server on 127.0.0.1:5432 (trust auth; PAPI_TEST_POSTGRES_URL overrides
+it). One database, `papi_test_<pid>_<random>`, is created for the test session and dropped at
+its end; each test gets it emptied. When the server cannot be reached the PostgreSQL tests
+fail, never skip: CI must not pass on SQLite alone.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from papi_etl.store import database
+
+POSTGRES_SERVER = os.environ.get(
+    "PAPI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"
+)
+
+
+class PostgresTestDatabase:
+    """A throw-away database on the test server, driven from its `postgres` database."""
+
+    def __init__(self, server: URL) -> None:
+        self.name = f"papi_test_{os.getpid()}_{secrets.token_hex(4)}"
+        self.url = server.set(database=self.name).render_as_string(hide_password=False)
+        self._admin: Engine = create_engine(
+            server.set(database="postgres"),
+            isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": 5},
+        )
+
+    def create(self) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+
+    def _terminate_connections(self) -> None:
+        with self._admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": self.name},
+            )
+
+    def empty(self) -> None:
+        # A connection a failed test left open must not block the DROP with its locks.
+        self._terminate_connections()
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        finally:
+            engine.dispose()
+
+    def drop(self) -> None:
+        self._terminate_connections()
+        with self._admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}"'))
+        self._admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresTestDatabase]:
+    server = make_url(POSTGRES_SERVER)
+    test_database = PostgresTestDatabase(server)
+    try:
+        test_database.create()
+    except OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {database.redacted(server)} ({error.orig}). "
+            "The store's tests need it: start the server (see .ci/run), set "
+            "PAPI_TEST_POSTGRES_URL, or deselect these tests locally with -m 'not postgres'.",
+            pytrace=False,
+        )
+    yield test_database
+    test_database.drop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """The URL of an empty database, on each backend in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store' / 'papi.sqlite3'}"
+    test_database: PostgresTestDatabase = request.getfixturevalue("postgres_database")
+    test_database.empty()
+    return test_database.url
+
+
+@pytest.fixture
+def store_url(database_url: str) -> str:
+    """The URL of a store migrated to head."""
+    database.upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = database.connect(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with database.sessions(engine)() as session:
+        yield session

@@ -1,0 +1,142 @@
+"""The migrations build the store on both backends, idempotently, and match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, Table, inspect
+
+import papi_etl.store
+from papi_etl.errors import StoreError
+from papi_etl.store import database
+from papi_etl.store.schema import Base
+from papi_etl.store.types import now
+
+TABLES = {
+    "plans",
+    "units",
+    "tasks",
+    "indicators",
+    "periods",
+    "raw_files",
+    "submissions",
+    "submission_tasks",
+    "indicator_values",
+    "findings",
+    "steward_decisions",
+    "metric_values",
+    "reports",
+    "deliveries",
+    "delivery_attempts",
+}
+
+
+def _differences(url: str, metadata: MetaData) -> list[object]:
+    engine = database.connect(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, metadata))
+    finally:
+        engine.dispose()
+
+
+def _table_names(url: str) -> set[str]:
+    engine = database.connect(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_empty_creates_every_table(database_url):
+    assert database.current_revision(database_url) is None
+
+    revision = database.upgrade(database_url)
+
+    assert revision == database.head_revision()
+    assert database.current_revision(database_url) == revision
+    assert _table_names(database_url) == TABLES | {"alembic_version"}
+    assert set(Base.metadata.tables) == TABLES
+
+
+def test_a_second_upgrade_changes_nothing(database_url):
+    database.upgrade(database_url)
+    engine = database.connect(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            Base.metadata.tables["raw_files"].insert(),
+            {
+                "sha256": "a" * 64,
+                "size": 1,
+                "source": "inbox",
+                "original_name": "a.csv",
+                "received_at": now(),
+                "archive_path": "raw/a",
+            },
+        )
+    engine.dispose()
+
+    assert database.upgrade(database_url) == database.head_revision()
+
+    engine = database.connect(database_url)
+    with engine.connect() as connection:
+        assert len(connection.execute(Base.metadata.tables["raw_files"].select()).all()) == 1
+    engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(store_url):
+    assert _differences(store_url, Base.metadata) == []
+
+
+def test_the_comparison_would_see_a_drift(store_url):
+    drifted = MetaData()
+    for table in Base.metadata.tables.values():
+        table.to_metadata(drifted)
+    Table("unmigrated", drifted, Column("id", Integer, primary_key=True))
+    drifted.tables["units"].append_column(Column("extra", Integer))
+
+    differences = _differences(store_url, drifted)
+
+    assert ("add_table", "unmigrated") in [(d[0], getattr(d[1], "name", None)) for d in differences]
+    assert ("add_column", "units", "extra") in [
+        (d[0], d[2], d[3].name) for d in differences if d[0] == "add_column"
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_upgrade_creates_the_sqlite_file_and_its_folder(database_url):
+    path = Path(database_url.removeprefix("sqlite:///"))
+    assert not path.parent.exists()
+
+    database.upgrade(database_url)
+
+    assert path.is_file()
+
+
+def test_an_unreachable_server_is_a_store_error():
+    with pytest.raises(StoreError, match="Cannot open or migrate the store at"):
+        database.upgrade("postgresql+psycopg://papi:secret@127.0.0.1:1/papi")
+
+
+def test_the_password_never_shows_in_the_error():
+    with pytest.raises(StoreError) as raised:
+        database.upgrade("postgresql+psycopg://papi:s3cr3t@127.0.0.1:1/papi")
+    assert "s3cr3t" not in str(raised.value)
+
+
+def test_the_public_surface_does_not_drift():
+    assert papi_etl.store.__all__ == [
+        "connect",
+        "current_revision",
+        "head_revision",
+        "redacted",
+        "sessions",
+        "sync_plan",
+        "upgrade",
+        "upsert",
+    ]
+    assert all(hasattr(papi_etl.store, name) for name in papi_etl.store.__all__)
