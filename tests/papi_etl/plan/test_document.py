@@ -8,7 +8,7 @@ import pytest
 from papi_etl.plan.document import DocumentItem, fold, parse, read
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-SEED = REPO_ROOT.parent / "shared" / "seed" / "ke-hoach-461-KH-UBND-binh-tan-2018.txt"
+SEED = REPO_ROOT / "plans" / "documents" / "ke-hoach-461-KH-UBND-binh-tan-2018.txt"
 
 
 def _doc(body: str) -> str:

@@ -10,7 +10,7 @@ from papi_etl.plan.model import Plan, Task, UnitKind
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PLAN_FILE = REPO_ROOT / "plans" / "461-KH-UBND-binh-tan.yaml"
-SEED = REPO_ROOT.parent / "shared" / "seed" / "ke-hoach-461-KH-UBND-binh-tan-2018.txt"
+SEED = REPO_ROOT / "plans" / "documents" / "ke-hoach-461-KH-UBND-binh-tan-2018.txt"
 
 
 @pytest.fixture(scope="module")
