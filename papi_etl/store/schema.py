@@ -85,7 +85,6 @@ class SubmissionStatus(StrEnum):
     VALID = "valid"
     INVALID = "invalid"
     ACCEPTED_WITH_EXCEPTION = "accepted_with_exception"
-    REJECTED = "rejected"
     SUPERSEDED = "superseded"
 
 
@@ -202,7 +201,12 @@ class Period(Timestamped, Base):
 
 
 class RawFile(Base):
-    """Bytes as received; the same bytes twice are one row (and so one submission)."""
+    """Bytes as received; the same bytes twice are one row (and so one submission).
+
+    A file that cannot become a submission (unreadable, from an unknown unit, claiming to
+    be from another unit's folder, ...) stays here with its rejection and reasons: a
+    rejection is about what was received, before there is a unit and period to file it by.
+    """
 
     __tablename__ = "raw_files"
 
@@ -216,6 +220,21 @@ class RawFile(Base):
     )
     received_at: Mapped[dt.datetime] = mapped_column(AwareDateTime)
     archive_path: Mapped[str] = mapped_column(Text)
+    rejection_code: Mapped[str | None] = mapped_column(
+        String(CODE), comment="set when the file could not become a submission"
+    )
+    rejection_reason_vi: Mapped[str | None] = mapped_column(Text)
+    rejection_reason_en: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceCursor(Base):
+    """Where each source's next fetch resumes (e.g. the last API submission id archived)."""
+
+    __tablename__ = "source_cursors"
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cursor: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
 
 
 class Submission(Timestamped, Base):
@@ -260,8 +279,6 @@ class Submission(Timestamped, Base):
     )
     received_at: Mapped[dt.datetime] = mapped_column(AwareDateTime)
     on_time: Mapped[bool] = mapped_column(Boolean)
-    rejection_reason_vi: Mapped[str | None] = mapped_column(Text)
-    rejection_reason_en: Mapped[str | None] = mapped_column(Text)
 
     tasks: Mapped[list[SubmissionTask]] = relationship(
         order_by="SubmissionTask.row_number", passive_deletes="all"

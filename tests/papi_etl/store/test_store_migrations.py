@@ -22,6 +22,7 @@ TABLES = {
     "indicators",
     "periods",
     "raw_files",
+    "source_cursors",
     "submissions",
     "submission_tasks",
     "indicator_values",

@@ -21,6 +21,13 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "source_cursors",
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("cursor", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("source", name=op.f("pk_source_cursors")),
+    )
+    op.create_table(
         "plans",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -50,6 +57,14 @@ def upgrade() -> None:
         ),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("archive_path", sa.Text(), nullable=False),
+        sa.Column(
+            "rejection_code",
+            sa.String(length=40),
+            nullable=True,
+            comment="set when the file could not become a submission",
+        ),
+        sa.Column("rejection_reason_vi", sa.Text(), nullable=True),
+        sa.Column("rejection_reason_en", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_files")),
         sa.UniqueConstraint("sha256", name=op.f("uq_raw_files_sha256")),
     )
@@ -207,7 +222,6 @@ def upgrade() -> None:
                 "valid",
                 "invalid",
                 "accepted_with_exception",
-                "rejected",
                 "superseded",
                 name="status",
                 native_enum=False,
@@ -218,8 +232,6 @@ def upgrade() -> None:
         sa.Column("superseded_by_id", sa.Integer(), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("on_time", sa.Boolean(), nullable=False),
-        sa.Column("rejection_reason_vi", sa.Text(), nullable=True),
-        sa.Column("rejection_reason_en", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -443,3 +455,4 @@ def downgrade() -> None:
     op.drop_table("indicators")
     op.drop_table("raw_files")
     op.drop_table("plans")
+    op.drop_table("source_cursors")
