@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     push_url: str | None = None
     push_token: SecretStr | None = None
     smtp_url: SecretStr | None = None
+    http_source_url: str | None = Field(
+        default=None, description="the submission API's data URL (Kobo: /api/v2/assets/<uid>/data/)"
+    )
+    http_source_token: SecretStr | None = None
 
     @property
     def resolved_database_url(self) -> str:
