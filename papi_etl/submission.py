@@ -10,7 +10,18 @@ A submission too broken to read at all is not a Submission but a rejection.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# What a unit writes in an indicator's note when nothing arose in the period, compared
+# without case or diacritics ("Không phát sinh", "KHONG PHAT SINH", "kps").
+_NOT_APPLICABLE = {"khong phat sinh", "kps", "n/a", "not applicable"}
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split()).strip(" .")
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,11 @@ class IndicatorRow:
     note: str = ""
     unit: str = ""
     period: str = ""
+
+    @property
+    def not_applicable(self) -> bool:
+        """Blank on purpose: the unit wrote "không phát sinh" (nothing arose) in the note."""
+        return self.value is None and _plain(self.note) in _NOT_APPLICABLE
 
 
 @dataclass(frozen=True)

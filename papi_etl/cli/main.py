@@ -13,6 +13,9 @@ import sys
 import typer
 
 from papi_etl.cli import calendar_command, db_commands, plan_commands
+from papi_etl.cli.collect_command import collect
+from papi_etl.cli.synth_command import synth
+from papi_etl.cli.template_command import template
 from papi_etl.errors import PapiError
 
 app = typer.Typer(
@@ -26,6 +29,9 @@ app = typer.Typer(
 app.add_typer(plan_commands.app, name="plan")
 app.add_typer(db_commands.app, name="db")
 app.command(name="calendar")(calendar_command.calendar)
+app.command(name="template")(template)
+app.command(name="collect")(collect)
+app.command(name="synth")(synth)
 
 
 def _utf8_streams() -> None:

@@ -1,0 +1,112 @@
+"""`papi-etl collect`: fetch from every source into the raw archive and the store."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from papi_etl import calendar, reporting_status
+from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import plan as load_plan
+from papi_etl.collect import collect as collect_all
+from papi_etl.ingest import Ingested, Outcome
+from papi_etl.sources.base import Source
+from papi_etl.sources.inbox import InboxSource
+from papi_etl.workspace import open_workspace
+
+
+class SourceName(StrEnum):
+    INBOX = "inbox"
+    HTTP = "http"
+
+
+_OUTCOME_VI = {
+    Outcome.NEW: "mới",
+    Outcome.SUPERSEDED: "phiên bản mới",
+    Outcome.DUPLICATE: "trùng, bỏ qua",
+    Outcome.REJECTED: "bị từ chối",
+}
+
+
+def _progress(item: Ingested) -> None:
+    where = f"{item.unit or '?'} {item.period or ''}".strip()
+    detail = f" v{item.version}" if item.version else ""
+    if item.on_time is False:
+        detail += ", trễ hạn"
+    if item.outcome is Outcome.REJECTED:
+        detail += f": {item.reason_vi}"
+    sys.stderr.write(f"  {item.file} [{where}] {_OUTCOME_VI[item.outcome]}{detail}\n")
+
+
+def _sources(chosen: list[SourceName], inbox: Path | None) -> list[Source]:
+    config = settings()
+    picked: list[Source] = []
+    if SourceName.INBOX in chosen:
+        folder = inbox if inbox is not None else config.data_dir / "inbox"
+        folder.mkdir(parents=True, exist_ok=True)
+        picked.append(InboxSource(folder))
+    if SourceName.HTTP in chosen and config.http_source_url:
+        from papi_etl.sources.http_api import HttpApiSource
+
+        picked.append(HttpApiSource.from_settings(config))
+    return picked
+
+
+def collect(
+    inbox: Annotated[
+        Path | None,
+        typer.Option(help="Drop folder with one sub-folder per unit code.", show_default=False),
+    ] = None,
+    source: Annotated[
+        list[SourceName] | None,
+        typer.Option(help="Only these sources (default: the inbox, and the HTTP API if set)."),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Also show how many units have reported for this period."),
+    ] = None,
+    plan: PlanOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Fetch new submissions from every source; exit non-zero only if a source failed."""
+    loaded = load_plan(plan)
+    wanted = calendar.period(loaded.plan, period) if period else None
+    workspace = open_workspace(settings(), loaded)
+    chosen = source or [SourceName.INBOX, SourceName.HTTP]
+    result = collect_all(
+        workspace.sessions,
+        loaded.plan,
+        _sources(chosen, inbox),
+        workspace.data_dir,
+        on_item=None if json else _progress,
+    )
+    summary = result.as_dict()
+    if json:
+        emit_json(summary)
+    else:
+        echo(
+            f"Đã nhận {summary['received']} tệp: {summary['new']} báo cáo mới, "
+            f"{summary['superseded']} phiên bản thay thế, {summary['duplicate']} trùng, "
+            f"{len(summary['rejected'])} bị từ chối."
+        )
+        echo(
+            f"Received {summary['received']}: {summary['new']} new, {summary['superseded']} "
+            f"superseding, {summary['duplicate']} duplicate, {len(summary['rejected'])} rejected."
+        )
+        for failure in result.failures:
+            echo(f"Nguồn {failure.source} lỗi / source failed: {failure.error}")
+    if wanted is not None and not json:
+        with workspace.sessions() as session:
+            units = reporting_status.of_period(session, loaded.plan, wanted.code)
+        received = [u for u in units if u.received]
+        late = sum(1 for u in received if u.on_time is False)
+        echo(
+            f"{wanted.code} ({wanted.label_vi}): {len(received)}/{len(units)} đơn vị đã nộp "
+            f"báo cáo, {late} trễ hạn."
+        )
+    if result.failures:
+        raise typer.Exit(2)

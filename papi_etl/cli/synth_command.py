@@ -1,0 +1,116 @@
+"""`papi-etl synth`: realistic synthetic submissions in the drop-folder layout.
+
+For tests, the demo and benchmarks: every reporting unit's filled report for each period,
+written by the same form writers units' files are read with, with the arrival time as the
+file's modification time and a hidden manifest of what was made late, left out or made
+wrong. Every text in them is marked "[Dữ liệu mô phỏng]".
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from papi_etl import calendar
+from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
+from papi_etl.cli.context import plan as load_plan
+from papi_etl.synth import DEFAULT_SEED, MANIFEST_NAME, build, write
+
+
+class Form(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+    JSON = "json"
+
+
+def synth(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Folder to write, as the inbox: <DIR>/<UNIT>/<UNIT>_<PERIOD>.<format>.",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="PERIOD", help="A period code, repeatable (default: every period of the plan)."
+        ),
+    ] = None,
+    form: Annotated[Form, typer.Option("--format", help="Form of the files.")] = Form.XLSX,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = DEFAULT_SEED,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean",
+            help="Every unit on time, complete and valid: no late, missing or bad report.",
+        ),
+    ] = False,
+    plan: PlanOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Write a synthetic report of every unit for each period, with a seeded mix of late,
+    missing and erroneous reports (unless --clean) and a manifest saying which."""
+    loaded = load_plan(plan).plan
+    if period:
+        wanted = {calendar.period(loaded, code).code for code in period}
+        periods = [p for p in calendar.periods(loaded) if p.code in wanted]
+    else:
+        periods = calendar.periods(loaded)
+    reports = build(loaded, seed, periods, form.value, clean=clean)
+    try:
+        summaries = write(loaded, reports, out, form.value, seed=seed, clean=clean)
+    except OSError as error:
+        sys.stderr.write(
+            f"Không ghi được vào thư mục {out} / cannot write to {out}: {error.strerror or error}\n"
+        )
+        raise typer.Exit(2) from None
+    manifest = out / MANIFEST_NAME
+    totals = {
+        key: sum(getattr(s, key) for s in summaries)
+        for key in ("files", "late", "missing", "erroneous")
+    }
+    if json:
+        emit_json(
+            {
+                "folder": str(out),
+                "manifest": str(manifest),
+                "format": form.value,
+                "seed": seed,
+                "clean": clean,
+                **totals,
+                "periods": [
+                    {
+                        "period": s.period,
+                        "files": s.files,
+                        "late": s.late,
+                        "missing": s.missing,
+                        "erroneous": s.erroneous,
+                    }
+                    for s in summaries
+                ],
+            }
+        )
+        return
+    echo(f"Dữ liệu mô phỏng (synthetic data), seed {seed}, dạng {form.value}, vào {out}:")
+    echo(f"{'kỳ':<8} {'nhãn':<24} {'tệp':>5} {'trễ hạn':>8} {'không nộp':>10} {'có lỗi':>7}")
+    for s in summaries:
+        echo(
+            f"{s.period:<8} {s.label_vi:<24} {s.files:>5} {s.late:>8} {s.missing:>10} "
+            f"{s.erroneous:>7}"
+        )
+    echo(
+        f"Tổng cộng: {totals['files']} tệp, {totals['late']} trễ hạn, {totals['missing']} "
+        f"không nộp, {totals['erroneous']} có lỗi."
+    )
+    echo(
+        f"Wrote {totals['files']} files: {totals['late']} late, {totals['missing']} missing, "
+        f"{totals['erroneous']} with errors. Manifest: {manifest}"
+    )

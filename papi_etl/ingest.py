@@ -1,0 +1,198 @@
+"""Taking one received item into the store: archive, read, check who sent it, file it.
+
+The order is what makes it safe. The bytes go to the raw archive first; only then is the
+item read, and everything it adds to the store (its raw-file row, the submission, its rows,
+the supersession of the previous version) is added in the caller's one transaction. A
+crash at any point leaves either all of it or none of it, and a rerun completes it: the
+archive write is idempotent, and the raw-file row, whose SHA-256 is unique, is the mark
+that an item was taken in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from papi_etl import archive, calendar, forms
+from papi_etl.forms.rejection import RejectedSubmission, RejectionCode
+from papi_etl.plan.model import Plan
+from papi_etl.sources.base import Received
+from papi_etl.store import schema
+from papi_etl.submission import Submission
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    SUPERSEDED = "superseded"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What became of one item. `superseded` outcomes are new versions of a report."""
+
+    outcome: Outcome
+    file: str
+    sha256: str
+    unit: str | None = None
+    period: str | None = None
+    submission_id: int | None = None
+    version: int | None = None
+    on_time: bool | None = None
+    rejection_code: str | None = None
+    reason_vi: str | None = None
+    reason_en: str | None = None
+
+
+def _unit_code(plan: Plan, claimed: str) -> str | None:
+    wanted = claimed.strip().upper()
+    return next((u.code for u in plan.units if u.code.upper() == wanted), None)
+
+
+def _check_sender(plan: Plan, item: Received, submission: Submission) -> None:
+    """A unit reports only for itself, and only for a period that has begun."""
+    if item.claimed_unit is not None:
+        folder_unit = _unit_code(plan, item.claimed_unit)
+        if folder_unit is None:
+            raise RejectedSubmission(
+                RejectionCode.UNKNOWN_UNIT_FOLDER,
+                message_en=f"The folder '{item.claimed_unit}' is not a unit code of the plan; "
+                "each unit drops its files in the folder named by its code.",
+                message_vi=f"Thư mục '{item.claimed_unit}' không phải mã đơn vị trong kế hoạch; "
+                "mỗi đơn vị nộp tệp vào thư mục mang mã của mình.",
+            )
+        if folder_unit != submission.unit:
+            raise RejectedSubmission(
+                RejectionCode.WRONG_UNIT,
+                message_en=f"The file is in the folder of unit {folder_unit} but declares unit "
+                f"{submission.unit}: a unit cannot report for another.",
+                message_vi=f"Tệp nằm trong thư mục của đơn vị {folder_unit} nhưng ghi mã đơn vị "
+                f"{submission.unit}: đơn vị không được báo cáo thay đơn vị khác.",
+            )
+    period = calendar.period(plan, submission.period)
+    if item.received_at.date() < period.starts:
+        raise RejectedSubmission(
+            RejectionCode.PERIOD_NOT_STARTED,
+            message_en=f"The report is for {period.code} ({period.label_en}), which starts on "
+            f"{period.starts:%d/%m/%Y}, but it arrived on {item.received_at:%d/%m/%Y}: "
+            "check the period code.",
+            message_vi=f"Báo cáo ghi kỳ {period.code} ({period.label_vi}) bắt đầu từ ngày "
+            f"{period.starts:%d/%m/%Y} nhưng được nộp ngày {item.received_at:%d/%m/%Y}: "
+            "kiểm tra lại mã kỳ báo cáo.",
+        )
+
+
+def _raw_file(item: Received, sha256: str, path: Path) -> schema.RawFile:
+    return schema.RawFile(
+        sha256=sha256,
+        size=len(item.content),
+        source=item.source,
+        original_name=item.original_name,
+        claimed_unit_code=item.claimed_unit,
+        received_at=item.received_at,
+        archive_path=str(path),
+    )
+
+
+def _file(
+    session: Session,
+    plan: Plan,
+    submission: Submission,
+    raw: schema.RawFile,
+    received_at: dt.datetime,
+) -> tuple[schema.Submission, schema.Submission | None]:
+    """Add the submission as the next version of its unit's report for the period."""
+    key = (
+        schema.Submission.plan_id == plan.id,
+        schema.Submission.unit_code == submission.unit,
+        schema.Submission.period_code == submission.period,
+    )
+    last = session.scalar(select(func.max(schema.Submission.version)).where(*key)) or 0
+    current = session.scalar(
+        select(schema.Submission).where(
+            *key, schema.Submission.status != schema.SubmissionStatus.SUPERSEDED
+        )
+    )
+    period = calendar.period(plan, submission.period)
+    row = schema.Submission(
+        plan_id=plan.id,
+        unit_code=submission.unit,
+        period_code=submission.period,
+        version=last + 1,
+        raw_file_id=raw.id,
+        received_at=received_at,
+        on_time=not period.is_late(received_at),
+    )
+    row.tasks = [
+        schema.SubmissionTask(
+            row_number=t.row,
+            task_code=t.task,
+            status=t.status,
+            result=t.result,
+            evidence=t.evidence,
+            difficulties=t.difficulties,
+            proposals=t.proposals,
+        )
+        for t in submission.tasks
+    ]
+    row.indicator_values = [
+        schema.IndicatorValue(
+            row_number=x.row,
+            indicator_code=x.indicator,
+            value=x.value,
+            not_applicable=x.not_applicable,
+            note=x.note or (x.value_text if x.value is None else None),
+        )
+        for x in submission.indicators
+    ]
+    session.add(row)
+    session.flush()
+    if current is not None:
+        current.status = schema.SubmissionStatus.SUPERSEDED
+        current.superseded_by_id = row.id
+    return row, current
+
+
+def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Ingested:
+    """Archive, read and file one item in the session's transaction (the caller commits)."""
+    sha256, path = archive.store(data_dir, item.content)
+    if session.scalar(select(schema.RawFile.id).where(schema.RawFile.sha256 == sha256)):
+        return Ingested(Outcome.DUPLICATE, item.original_name, sha256)
+    raw = _raw_file(item, sha256, path)
+    try:
+        submission = forms.read(item.content, item.original_name, plan)
+        _check_sender(plan, item, submission)
+    except RejectedSubmission as rejection:
+        raw.rejection_code = rejection.code
+        raw.rejection_reason_vi = rejection.message_vi
+        raw.rejection_reason_en = rejection.message_en
+        session.add(raw)
+        session.flush()
+        return Ingested(
+            Outcome.REJECTED,
+            item.original_name,
+            sha256,
+            unit=item.claimed_unit,
+            rejection_code=rejection.code,
+            reason_vi=rejection.message_vi,
+            reason_en=rejection.message_en,
+        )
+    session.add(raw)
+    session.flush()
+    row, previous = _file(session, plan, submission, raw, item.received_at)
+    return Ingested(
+        Outcome.SUPERSEDED if previous is not None else Outcome.NEW,
+        item.original_name,
+        sha256,
+        unit=row.unit_code,
+        period=row.period_code,
+        submission_id=row.id,
+        version=row.version,
+        on_time=row.on_time,
+    )

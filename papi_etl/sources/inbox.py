@@ -1,0 +1,48 @@
+"""The drop folder: `<inbox>/<UNIT-CODE>/...` holding XLSX, CSV or JSON files.
+
+The folder a file lies in is the unit that vouches for it: a file in one unit's folder that
+claims to be from another unit is rejected downstream (a unit cannot report for another).
+Files are left where they are: the archive's hashes make re-reading them harmless, and
+nothing a unit dropped is ever moved out of its sight or lost. A file's arrival time is its
+modification time (when it was dropped), not when the collector happened to run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from papi_etl.sources.base import Received, SourceError
+
+
+def _is_working_file(path: Path) -> bool:
+    # Excel's lock files (~$x.xlsx), hidden files and partial uploads are not submissions.
+    name = path.name
+    return name.startswith(("~$", ".")) or name.endswith((".tmp", ".part", ".crdownload"))
+
+
+@dataclass(frozen=True)
+class InboxSource:
+    root: Path
+    name: str = "inbox"
+
+    def fetch(self, cursor: str | None = None) -> Iterator[Received]:
+        """Every file under a unit's folder, oldest first; `cursor` is not used."""
+        if not self.root.is_dir():
+            raise SourceError(f"The inbox folder {self.root} does not exist.")
+        found: list[tuple[float, Path]] = []
+        for unit_dir in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            for path in sorted(unit_dir.rglob("*")):
+                if path.is_file() and not _is_working_file(path):
+                    found.append((path.stat().st_mtime, path))
+        for mtime, path in sorted(found):
+            unit_dir = path.relative_to(self.root).parts[0]
+            yield Received(
+                content=path.read_bytes(),
+                source=self.name,
+                original_name=str(path.relative_to(self.root)),
+                received_at=dt.datetime.fromtimestamp(mtime, dt.UTC),
+                claimed_unit=unit_dir,
+            )

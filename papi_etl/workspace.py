@@ -1,0 +1,44 @@
+"""The store and the plan, made ready once for a command or a flow run.
+
+Every step that touches the store needs it migrated and the plan's units, tasks and
+periods in it (submissions refer to them); doing both here, idempotently, means no step
+can run against a store that is behind the code or the plan file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from papi_etl import store
+from papi_etl.plan import LoadedPlan
+from papi_etl.plan.model import Plan
+from papi_etl.settings import Settings
+
+
+@dataclass(frozen=True)
+class Workspace:
+    settings: Settings
+    loaded: LoadedPlan
+    sessions: sessionmaker[Session]
+
+    @property
+    def plan(self) -> Plan:
+        return self.loaded.plan
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+
+def open_workspace(settings: Settings, loaded: LoadedPlan) -> Workspace:
+    """Migrate the store to head and sync the plan into it."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    store.upgrade(url)
+    sessions = store.sessions(store.connect(url))
+    with sessions.begin() as session:
+        store.sync_plan(session, loaded.plan, file_sha256=loaded.sha256)
+    return Workspace(settings, loaded, sessions)

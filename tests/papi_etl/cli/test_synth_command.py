@@ -1,0 +1,77 @@
+"""`papi-etl synth` through the real command line."""
+
+import datetime as dt
+import json
+
+
+def test_synth_writes_the_inbox_layout_and_says_what_it_wrote(papi, tmp_path):
+    inbox = tmp_path / "inbox"
+    result = papi("synth", "-o", str(inbox), "--format", "json", "--period", "2019-Q1")
+    assert result.code == 0, result.err
+    assert "2019-Q1" in result.out and "Quý I năm 2019" in result.out
+    assert "25 tệp, 3 trễ hạn, 1 không nộp, 3 có lỗi" in result.out
+    files = sorted(p.relative_to(inbox).as_posix() for p in inbox.glob("*/*.json"))
+    assert len(files) == 25
+    assert all(f == f"{f.split('/')[0]}/{f.split('/')[0]}_2019-Q1.json" for f in files)
+    manifest = json.loads((inbox / ".synth-manifest.json").read_text(encoding="utf-8"))
+    units = manifest["periods"]["2019-Q1"]["units"]
+    for entry in units.values():
+        if entry["file"]:
+            arrival = dt.datetime.fromisoformat(entry["arrival"]).timestamp()
+            assert (inbox / entry["file"]).stat().st_mtime == arrival
+
+
+def test_synth_json_summary_matches_the_manifest(papi, tmp_path):
+    inbox = tmp_path / "inbox"
+    result = papi("synth", "-o", str(inbox), "--format", "csv", "--seed", "7", "--json")
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    manifest = json.loads((inbox / ".synth-manifest.json").read_text(encoding="utf-8"))
+    assert [p["period"] for p in summary["periods"]] == list(manifest["periods"])
+    assert [p["period"] for p in summary["periods"]] == [
+        "2018-Y",
+        "2019-Q1",
+        "2019-6M",
+        "2019-9M",
+        "2019-Y",
+    ]
+    for period in summary["periods"]:
+        units = manifest["periods"][period["period"]]["units"].values()
+        assert period["late"] == sum(u["late"] for u in units) > 0
+        assert period["missing"] == sum(u["missing"] for u in units) > 0
+        assert period["erroneous"] == sum(bool(u["errors"]) for u in units) > 0
+    assert summary["files"] == len(list(inbox.glob("*/*.csv")))
+    assert (summary["seed"], summary["format"], summary["clean"]) == (7, "csv", False)
+
+
+def test_synth_clean_gives_every_unit_an_on_time_workbook(papi, tmp_path):
+    inbox = tmp_path / "inbox"
+    result = papi("synth", "-o", str(inbox), "--clean", "--period", "2019-6m")
+    assert result.code == 0, result.err
+    assert len(list(inbox.glob("*/*_2019-6M.xlsx"))) == 26
+    manifest = json.loads((inbox / ".synth-manifest.json").read_text(encoding="utf-8"))
+    units = manifest["periods"]["2019-6M"]["units"].values()
+    assert not any(u["late"] or u["missing"] or u["errors"] for u in units)
+
+
+def test_synth_refuses_an_unknown_period_and_writes_nothing(papi, tmp_path):
+    inbox = tmp_path / "inbox"
+    result = papi("synth", "-o", str(inbox), "--period", "2019-Q1", "--period", "2019-Q5")
+    assert result.code == 2
+    assert "2019-Q5" in result.err and "2019-Q1, 2019-6M" in result.err
+    assert "Traceback" not in result.err
+    assert not inbox.exists()
+
+
+def test_synth_needs_an_output_folder(papi):
+    result = papi("synth", "--period", "2019-Q1")
+    assert result.code == 2
+    assert "--out" in result.err
+
+
+def test_synth_says_so_when_the_folder_cannot_be_written(papi, tmp_path):
+    blocker = tmp_path / "inbox"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = papi("synth", "-o", str(blocker), "--format", "json", "--period", "2019-Q1")
+    assert result.code == 2
+    assert "cannot write to" in result.err and "Traceback" not in result.err
