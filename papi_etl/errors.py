@@ -11,7 +11,13 @@ can retry it; `is_domain_error` lets a retry condition refuse to retry ours.
     ├── PlanError                 the plan file is unreadable or inconsistent
     ├── ConfigurationError        a setting is missing or malformed
     ├── UnknownPeriodError        a period code that the plan's calendar does not have
-    └── StoreError                the store cannot be opened or migrated
+    ├── StoreError                the store cannot be opened or migrated
+    ├── forms.RejectedSubmission  a received file cannot be read as a submission (its
+    │                             `code` says why; collect stores it, never raises it)
+    └── forms.template.UnknownUnitError   a unit code the plan does not have
+
+The sources' `SourceError` (papi_etl.sources.base) is deliberately outside this tree: a
+source that is down is an infrastructure fault, retried by the task that runs it.
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         default=None, description="the submission API's data URL (Kobo: /api/v2/assets/<uid>/data/)"
     )
     http_source_token: SecretStr | None = None
+    http_source_retries: int = Field(
+        default=5, ge=0, le=20, description="retries of a failed page, with growing waits"
+    )
 
     @property
     def resolved_database_url(self) -> str:

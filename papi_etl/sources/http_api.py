@@ -132,6 +132,7 @@ class HttpApiSource:
                 "PAPI_HTTP_SOURCE_URL is set but PAPI_HTTP_SOURCE_TOKEN is not: "
                 "the API needs the token of an account that may read the form's submissions."
             )
+        options.setdefault("max_retries", settings.http_source_retries)
         return cls(settings.http_source_url, settings.http_source_token, **options)
 
     def close(self) -> None:

@@ -9,10 +9,18 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 
-from papi_etl import forms, schema
+from papi_etl import archive, forms, schema
+from papi_etl.collect import collect
 from papi_etl.forms import RejectedSubmission, RejectionCode
 from papi_etl.forms.safety import MAX_ENTRIES
+from papi_etl.ingest import Outcome
+from papi_etl.plan import load
+from papi_etl.settings import DEFAULT_PLAN, Settings
+from papi_etl.sources.inbox import InboxSource
+from papi_etl.store.schema import RawFile
+from papi_etl.workspace import open_workspace
 
 HEADER = "unit,period,task,status,result,evidence,difficulties,proposals,indicator,value,note\n"
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -204,6 +212,31 @@ def test_each_rejection_has_its_code_and_names_the_fault(plan, request, code):
     for word in words:
         assert word in raised.value.message_vi
     assert raised.value.message_en and raised.value.message_en != raised.value.message_vi
+
+
+@pytest.mark.parametrize("code", list(CASES), ids=str)
+def test_each_bad_file_collected_is_rejected_and_its_bytes_kept(plan, request, tmp_path, code):
+    """Through the whole intake: the run goes on, the reason is stored, the bytes archived."""
+    make, name, _words = CASES[code]
+    content = make(_Fixtures(request))
+    inbox = tmp_path / "inbox"
+    (inbox / "AL").mkdir(parents=True)
+    (inbox / "AL" / name).write_bytes(content)
+    (inbox / "AL" / "hop-le.json").write_bytes(
+        _json(tasks=[{"task": "D1.01", "status": "hoan_thanh"}])
+    )
+    workspace = open_workspace(Settings(data_dir=tmp_path / "data"), load(DEFAULT_PLAN))
+    result = collect(workspace.sessions, plan, [InboxSource(inbox)], workspace.data_dir)
+    by_file = {item.file: item for item in result.items}
+    rejected = by_file[f"AL/{name}"]
+    assert (rejected.outcome, rejected.rejection_code) == (Outcome.REJECTED, code)
+    assert by_file["AL/hop-le.json"].outcome is Outcome.NEW
+    assert archive.read(workspace.data_dir, archive.digest(content)) == content
+    with workspace.sessions() as session:
+        raw = session.scalars(
+            select(RawFile).where(RawFile.sha256 == archive.digest(content))
+        ).one()
+        assert raw.rejection_code == code and raw.rejection_reason_vi == rejected.reason_vi
 
 
 def test_the_size_limit_is_a_parameter(plan, template_bytes):
