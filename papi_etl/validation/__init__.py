@@ -1,0 +1,1 @@
+"""Validation of submissions against the plan: the frames GX checks, and its findings."""
