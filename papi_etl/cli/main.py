@@ -14,6 +14,7 @@ import typer
 
 from papi_etl.cli import calendar_command, db_commands, plan_commands
 from papi_etl.cli.collect_command import collect
+from papi_etl.cli.schedule_command import schedule
 from papi_etl.cli.synth_command import synth
 from papi_etl.cli.template_command import template
 from papi_etl.errors import PapiError
@@ -31,6 +32,7 @@ app.add_typer(db_commands.app, name="db")
 app.command(name="calendar")(calendar_command.calendar)
 app.command(name="template")(template)
 app.command(name="collect")(collect)
+app.command(name="schedule")(schedule)
 app.command(name="synth")(synth)
 
 

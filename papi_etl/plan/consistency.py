@@ -69,6 +69,7 @@ def check(plan: Plan, source: PlanSource) -> list[PlanProblem]:
     problems += _indicator_references(plan, source)
     problems += _dimension_count(plan, source)
     problems += _calendar(plan, source)
+    problems += _orchestration(plan, source)
     return problems
 
 
@@ -174,4 +175,48 @@ def _calendar(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
                 ("calendar", "period_kinds", i, "code"),
                 f"Duplicate period kind '{kind.code}'.",
                 f"Loại kỳ báo cáo '{kind.code}' bị trùng.",
+            )
+
+
+def _orchestration(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    """The flows must run on the right side of the deadlines they serve."""
+    jobs = plan.orchestration
+    unit_day = plan.calendar.unit_deadline_day
+    final_day = plan.calendar.consolidated_deadline_day
+    checks = [
+        (
+            ("remind_days",),
+            all(d < unit_day for d in jobs.remind_days),
+            f"reminders must fall before the units' deadline day ({unit_day})",
+            f"ngày nhắc nhở phải trước hạn nộp của đơn vị (ngày {unit_day})",
+        ),
+        (
+            ("collect_from_day",),
+            jobs.collect_from_day < unit_day,
+            f"collection must start before the units' deadline day ({unit_day})",
+            f"việc thu thập phải bắt đầu trước hạn nộp của đơn vị (ngày {unit_day})",
+        ),
+        (
+            ("consolidate_day",),
+            unit_day <= jobs.consolidate_day < final_day,
+            f"consolidation must fall from the units' deadline day ({unit_day}) and before the "
+            f"consolidated deadline day ({final_day})",
+            f"ngày tổng hợp phải từ hạn nộp của đơn vị (ngày {unit_day}) đến trước hạn báo cáo "
+            f"tổng hợp (ngày {final_day})",
+        ),
+        (
+            ("publish_day",),
+            jobs.consolidate_day <= jobs.publish_day < final_day,
+            f"publishing must fall after consolidation and before the consolidated deadline day "
+            f"({final_day})",
+            f"ngày gửi báo cáo phải sau ngày tổng hợp và trước hạn báo cáo tổng hợp "
+            f"(ngày {final_day})",
+        ),
+    ]
+    for field, holds, message_en, message_vi in checks:
+        if not holds:
+            yield source.problem(
+                ("orchestration", *field),
+                f"The schedule does not fit the calendar: {message_en}.",
+                f"Lịch chạy không khớp với lịch báo cáo: {message_vi}.",
             )

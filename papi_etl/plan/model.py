@@ -218,6 +218,28 @@ class Calendar(Frozen):
         return self
 
 
+class Orchestration(Frozen):
+    """When the flows run, in the calendar's time zone, relative to its deadline months.
+
+    Every job runs only in the months in which reports are due, and only while the plan is
+    valid; the days are days of those months.
+    """
+
+    collect_from_day: int = Field(ge=1, le=28, description="collect from this day ...")
+    collect_every_hours: int = Field(
+        ge=1, le=24, description="... every N hours, until the consolidated deadline"
+    )
+    remind_days: list[int] = Field(
+        min_length=1, description="reminders, before the units' deadline"
+    )
+    remind_at: dt.time
+    overdue_at: dt.time = Field(description="daily notices from the units' deadline on")
+    consolidate_day: int = Field(ge=1, le=28)
+    consolidate_at: dt.time
+    publish_day: int = Field(ge=1, le=28)
+    publish_at: dt.time
+
+
 class StatusWeights(Frozen):
     """Weights of task statuses in the implementation index (0-10 scale, not PAPI's)."""
 
@@ -249,4 +271,5 @@ class Plan(Frozen):
     )
     indicators: list[Indicator] = []
     calendar: Calendar
+    orchestration: Orchestration
     status_weights: StatusWeights

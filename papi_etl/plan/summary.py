@@ -85,6 +85,7 @@ def as_dict(plan: Plan) -> dict[str, Any]:
             for x in plan.indicators
         ],
         "calendar": plan.calendar.model_dump(mode="json", exclude={"period_kinds"}),
+        "orchestration": plan.orchestration.model_dump(mode="json"),
         "status_weights": plan.status_weights.model_dump(mode="json"),
         "periods": [period_dict(p) for p in calendar.periods(plan)],
     }

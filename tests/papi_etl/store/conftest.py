@@ -113,6 +113,17 @@ PLAN: dict[str, Any] = {
             },
         ],
     },
+    "orchestration": {
+        "collect_from_day": 1,
+        "collect_every_hours": 2,
+        "remind_days": [5, 8],
+        "remind_at": "08:00",
+        "overdue_at": "08:00",
+        "consolidate_day": 10,
+        "consolidate_at": "00:30",
+        "publish_day": 14,
+        "publish_at": "08:00",
+    },
     "status_weights": {"chua_trien_khai": 0, "dang_trien_khai": 0.5, "hoan_thanh": 1},
 }
 
