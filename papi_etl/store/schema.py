@@ -456,3 +456,31 @@ class DeliveryAttempt(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     response_excerpt: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationState(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Notification(Base):
+    """A reminder, notice or digest sent (or tried) to one recipient over one channel.
+
+    `key` names what the message is for (plan, period, unit, kind, day, channel), so a run
+    repeated the same day never sends the same reminder twice; a failed one is tried again.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    period_code: Mapped[str] = mapped_column(String(CODE))
+    unit_code: Mapped[str] = mapped_column(String(CODE), default=WHOLE)
+    kind: Mapped[str] = mapped_column(String(CODE))
+    channel: Mapped[str] = mapped_column(String(CODE))
+    target: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    state: Mapped[NotificationState] = mapped_column(_enum(NotificationState, "state"))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=now)

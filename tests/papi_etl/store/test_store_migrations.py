@@ -32,6 +32,7 @@ TABLES = {
     "reports",
     "deliveries",
     "delivery_attempts",
+    "notifications",
 }
 
 
