@@ -95,3 +95,20 @@ def open_period(plan: Plan, now: dt.datetime) -> Period | None:
         if now < candidate.consolidated_deadline:
             return candidate
     return None
+
+
+def resolve(plan: Plan, code: str | None, now: dt.datetime) -> Period:
+    """The period asked for, or else the one whose window is open at `now` (flows default
+    to it); raises UnknownPeriodError when there is none, saying the plan has ended."""
+    if code:
+        return period(plan, code)
+    current = open_period(plan, now)
+    if current is None:
+        until = plan.calendar.valid_until
+        raise UnknownPeriodError(
+            f"No period given, and plan {plan.id} has no open reporting period: its validity "
+            f"ended on {until:%d/%m/%Y}. Name a period (e.g. --period 2019-Q1).",
+            f"Chưa nêu kỳ báo cáo và kế hoạch {plan.document.number} không còn kỳ báo cáo nào "
+            f"đang mở: đã hết hiệu lực từ ngày {until:%d/%m/%Y}.",
+        )
+    return current

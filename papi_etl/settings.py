@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite file in the data dir"
     )
     plan: Path = Field(default=DEFAULT_PLAN, description="the plan file")
+    inbox: Path | None = Field(
+        default=None, description="the drop folder; default: the data dir's inbox/"
+    )
     push_url: str | None = None
     push_token: SecretStr | None = None
     smtp_url: SecretStr | None = None

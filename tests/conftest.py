@@ -1,4 +1,5 @@
-"""Database fixtures: every store test runs on SQLite and on PostgreSQL.
+"""Fixtures shared by every test: the bundled plan, complete submissions built from it, and
+the databases (every store test runs on SQLite and on PostgreSQL).
 
 PostgreSQL is the server on 127.0.0.1:5432 (trust auth; PAPI_TEST_POSTGRES_URL overrides
 it). One database, `papi_test_<pid>_<random>`, is created for the test session and dropped at
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -18,7 +19,11 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from papi_etl.plan import assignments, load
+from papi_etl.plan.model import Plan
+from papi_etl.settings import DEFAULT_PLAN
 from papi_etl.store import database
+from papi_etl.submission import IndicatorRow, Submission, TaskRow
 
 POSTGRES_SERVER = os.environ.get(
     "PAPI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"
@@ -114,3 +119,41 @@ def engine(store_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with database.sessions(engine)() as session:
         yield session
+
+
+# --- the plan, and submissions built from it ---------------------------------------------
+
+MakeSubmission = Callable[..., Submission]
+
+
+@pytest.fixture(scope="session")
+def plan() -> Plan:
+    return load(DEFAULT_PLAN).plan
+
+
+@pytest.fixture(scope="session")
+def make_submission(plan: Plan) -> MakeSubmission:
+    """A complete, valid report of `unit` for `period`, every task done with evidence."""
+
+    def make(unit: str, period: str = "2019-Q1", result: str = "Đã thực hiện") -> Submission:
+        tasks = tuple(
+            TaskRow(
+                row=i,
+                task=t.code,
+                status="hoan_thanh",
+                result=result,
+                evidence="Báo cáo số 12/BC-UBND ngày 05/03/2019",
+                unit=unit,
+                period=period,
+            )
+            for i, t in enumerate(assignments.tasks_of_unit(plan, unit), start=1)
+        )
+        indicators = tuple(
+            IndicatorRow(
+                row=i, indicator=x.code, value=float(x.range.min), unit=unit, period=period
+            )
+            for i, x in enumerate(assignments.indicators_of_unit(plan, unit), start=1)
+        )
+        return Submission(unit=unit, period=period, tasks=tasks, indicators=indicators, form="json")
+
+    return make

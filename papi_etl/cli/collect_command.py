@@ -14,8 +14,7 @@ from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settin
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.collect import collect as collect_all
 from papi_etl.ingest import Ingested, Outcome
-from papi_etl.sources.base import Source
-from papi_etl.sources.inbox import InboxSource
+from papi_etl.sources import configured
 from papi_etl.workspace import open_workspace
 
 
@@ -42,20 +41,6 @@ def _progress(item: Ingested) -> None:
     sys.stderr.write(f"  {item.file} [{where}] {_OUTCOME_VI[item.outcome]}{detail}\n")
 
 
-def _sources(chosen: list[SourceName], inbox: Path | None) -> list[Source]:
-    config = settings()
-    picked: list[Source] = []
-    if SourceName.INBOX in chosen:
-        folder = inbox if inbox is not None else config.data_dir / "inbox"
-        folder.mkdir(parents=True, exist_ok=True)
-        picked.append(InboxSource(folder))
-    if SourceName.HTTP in chosen and config.http_source_url:
-        from papi_etl.sources.http_api import HttpApiSource
-
-        picked.append(HttpApiSource.from_settings(config))
-    return picked
-
-
 def collect(
     inbox: Annotated[
         Path | None,
@@ -80,7 +65,7 @@ def collect(
     result = collect_all(
         workspace.sessions,
         loaded.plan,
-        _sources(chosen, inbox),
+        configured.sources(settings(), inbox, {str(name) for name in chosen}),
         workspace.data_dir,
         on_item=None if json else _progress,
     )

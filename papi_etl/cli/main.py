@@ -12,11 +12,16 @@ import sys
 
 import typer
 
-from papi_etl.cli import calendar_command, db_commands, plan_commands
+from papi_etl.cli import calendar_command, db_commands, plan_commands, steward_commands
 from papi_etl.cli.collect_command import collect
+from papi_etl.cli.metrics_command import metrics
+from papi_etl.cli.orchestration_commands import demo, run, serve, ui
+from papi_etl.cli.push_command import push
+from papi_etl.cli.report_command import report
 from papi_etl.cli.schedule_command import schedule
 from papi_etl.cli.synth_command import synth
 from papi_etl.cli.template_command import template
+from papi_etl.cli.validate_command import validate
 from papi_etl.errors import PapiError
 
 app = typer.Typer(
@@ -29,11 +34,21 @@ app = typer.Typer(
 )
 app.add_typer(plan_commands.app, name="plan")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(steward_commands.app, name="steward")
+app.command(name="findings")(steward_commands.findings)
 app.command(name="calendar")(calendar_command.calendar)
 app.command(name="template")(template)
 app.command(name="collect")(collect)
 app.command(name="schedule")(schedule)
+app.command(name="run")(run)
+app.command(name="demo")(demo)
+app.command(name="serve")(serve)
+app.command(name="ui")(ui)
 app.command(name="synth")(synth)
+app.command(name="validate")(validate)
+app.command(name="metrics")(metrics)
+app.command(name="push")(push)
+app.command(name="report")(report)
 
 
 def _utf8_streams() -> None:

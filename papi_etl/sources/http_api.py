@@ -20,10 +20,8 @@ the last retry, or at once for a refused token, a wrong URL or another 4xx, `Sou
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,20 +33,13 @@ import requests
 from pydantic import SecretStr
 
 from papi_etl.errors import ConfigurationError
+from papi_etl.http_retry import TRANSIENT_ERRORS, Backoff, Fault, redact, retry_after, with_retries
 from papi_etl.settings import Settings
 from papi_etl.sources.base import Received, SourceError
 
 LOGGER = logging.getLogger(__name__)
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Faults of the connection or of the body in transit, which a later attempt may not meet.
-# An SSLError is a ConnectionError too, but a refused certificate does not heal in seconds.
-_TRANSIENT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -56,15 +47,6 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 class _Page:
     results: list[dict[str, Any]]
     next: str | None
-
-
-@dataclass(frozen=True)
-class _Fault:
-    """Why an attempt failed in a way worth retrying, and how long the server asked to wait."""
-
-    reason: str
-    retry_after: float | None = None
-    error: BaseException | None = None
 
 
 class HttpApiSource:
@@ -109,9 +91,7 @@ class HttpApiSource:
         self.name = f"http:{parts.netloc}{parts.path.rstrip('/')}"
         self._origin = _origin(url)
         self._timeouts = (connect_timeout, read_timeout)
-        self._max_retries = max_retries
-        self._backoff = backoff
-        self._max_wait = max_wait
+        self._backoff = Backoff(retries=max_retries, base=backoff, max_wait=max_wait)
         self._sleep = sleep
         self._session = requests.Session()
         self._session.headers.update(
@@ -240,41 +220,39 @@ class HttpApiSource:
 
     def _get_page(self, url: str, number: int) -> _Page:
         """One page, with the retries its faults deserve; raises SourceError."""
-        retry = 0
-        while True:
-            outcome = self._attempt(url)
-            if isinstance(outcome, _Page):
-                return outcome
-            if retry == self._max_retries:
-                raise self._error(
-                    f"page {number} ({url}) failed {retry + 1} times; last: {outcome.reason}"
-                ) from outcome.error
-            retry += 1
-            wait = self._wait(retry, outcome.retry_after)
+
+        def log_retry(fault: Fault, retry: int, wait: float) -> None:
             LOGGER.warning(
                 "%s: page %d: %s; retry %d of %d in %.2f s",
                 self.name,
                 number,
-                self._scrub(outcome.reason),
+                self._scrub(fault.reason),
                 retry,
-                self._max_retries,
+                self._backoff.retries,
                 wait,
             )
-            self._sleep(wait)
 
-    def _attempt(self, url: str) -> _Page | _Fault:
+        outcome = with_retries(lambda: self._attempt(url), self._backoff, self._sleep, log_retry)
+        if isinstance(outcome, Fault):
+            raise self._error(
+                f"page {number} ({url}) failed {self._backoff.retries + 1} times; "
+                f"last: {outcome.reason}"
+            ) from outcome.error
+        return outcome
+
+    def _attempt(self, url: str) -> _Page | Fault:
         """One request: the page, a fault worth retrying, or SourceError for one that is not."""
         try:
             response = self._session.get(url, timeout=self._timeouts)
         except requests.exceptions.SSLError as error:
             raise self._error(f"TLS failed for {url}: {error}") from error
-        except _TRANSIENT_ERRORS as error:
-            return _Fault(f"{type(error).__name__}: {error}", error=error)
+        except TRANSIENT_ERRORS as error:
+            return Fault(f"{type(error).__name__}: {error}", error=error)
         except requests.RequestException as error:
             raise self._error(f"request to {url} failed: {error}") from error
         return self._read(response, url)
 
-    def _read(self, response: requests.Response, url: str) -> _Page | _Fault:
+    def _read(self, response: requests.Response, url: str) -> _Page | Fault:
         """The page a response holds, a retryable fault, or SourceError for a refusal."""
         status = response.status_code
         if status in (401, 403):
@@ -288,46 +266,38 @@ class HttpApiSource:
                 "the form's data endpoint, e.g. https://<server>/api/v2/assets/<uid>/data/"
             )
         if status == 429 or status >= 500:
-            return _Fault(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
+            return Fault(f"HTTP {status}", retry_after(response.headers.get("Retry-After")))
         if not 200 <= status < 300:
             raise self._error(f"HTTP {status} for {url}: {response.text[:200]!r}")
         try:
             body = json.loads(response.content)
         except ValueError as error:
             length = len(response.content)
-            return _Fault(f"the page is not JSON ({length} bytes; {error})", error=error)
+            return Fault(f"the page is not JSON ({length} bytes; {error})", error=error)
         return _page(body)
 
-    def _wait(self, retry: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self._max_wait)
-        # Jitter keeps clients that failed together from retrying in step.
-        delay = min(self._backoff * 2 ** (retry - 1), self._max_wait)
-        return random.uniform(delay / 2, delay)
-
     def _scrub(self, text: str) -> str:
-        # requests quotes a malformed header value, and a server or proxy may echo headers.
-        return text.replace(self._secret, "***")
+        return redact(text, self._secret)
 
     def _error(self, message: str) -> SourceError:
         return SourceError(self._scrub(f"{self.name}: {message}"))
 
 
-def _page(body: object) -> _Page | _Fault:
+def _page(body: object) -> _Page | Fault:
     """A data page, or a fault saying precisely how the body is not one."""
     if not isinstance(body, dict):
-        return _Fault(f"the page is a JSON {type(body).__name__}, not an object")
+        return Fault(f"the page is a JSON {type(body).__name__}, not an object")
     results = body.get("results")
     if not isinstance(results, list):
-        return _Fault("the page has no 'results' list")
+        return Fault("the page has no 'results' list")
     for index, result in enumerate(results):
         if not isinstance(result, dict):
-            return _Fault(f"result {index} of the page is a {type(result).__name__}, not an object")
+            return Fault(f"result {index} of the page is a {type(result).__name__}, not an object")
     if "next" not in body:
-        return _Fault("the page has no 'next' link (null on the last page)")
+        return Fault("the page has no 'next' link (null on the last page)")
     link = body["next"]
     if link is not None and not isinstance(link, str):
-        return _Fault(f"the page's 'next' is a {type(link).__name__}, not a URL or null")
+        return Fault(f"the page's 'next' is a {type(link).__name__}, not a URL or null")
     return _Page(results, link)
 
 
@@ -386,22 +356,6 @@ def _submission_time(item: dict[str, Any]) -> dt.datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(LOCAL_ZONE)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date); None if absent."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _origin(url: str) -> tuple[str, str, int]:

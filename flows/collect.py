@@ -1,0 +1,26 @@
+"""collect: fetch new submissions from every configured source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+
+from papi_etl import calendar
+from papi_etl.settings import DEFAULT_PLAN, Settings
+from papi_etl.sources import configured
+from tasks import artifacts, collecting
+from tasks.workspace import open_store
+
+
+@flow(name="collect", flow_run_name="collect {period}", log_prints=False)
+def collect(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
+    """Fetch from the drop folder and the HTTP API (when configured) into the store."""
+    settings = Settings()
+    workspace = open_store(settings, plan)
+    code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
+    results = [
+        collecting.collect_from(workspace, source, code) for source in configured.sources(settings)
+    ]
+    artifacts.reporting_status_table(workspace, code)
+    return {"period": code, "sources": results}

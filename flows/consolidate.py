@@ -1,0 +1,38 @@
+"""consolidate: the period's metrics and the draft of its consolidated report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+
+from papi_etl import calendar
+from papi_etl.settings import DEFAULT_PLAN, Settings
+from tasks import artifacts, consolidating
+from tasks.workspace import open_store
+
+
+@flow(name="consolidate", flow_run_name="consolidate {period}")
+def consolidate(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
+    settings = Settings()
+    workspace = open_store(settings, plan)
+    code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
+    metrics = consolidating.metrics(workspace, code)
+    produced = consolidating.report(workspace, code)
+    artifacts.reporting_status_table(workspace, code)
+    summary = produced.paths.get("md")
+    if summary is not None:
+        artifacts.markdown(
+            "report-summary", code, summary.read_text(encoding="utf-8"), "Tóm tắt báo cáo"
+        )
+    documents = (("docx", "Báo cáo (DOCX)"), ("pdf", "Báo cáo (PDF)"), ("xlsx", "Phụ lục (XLSX)"))
+    for role, label in documents:
+        if role in produced.paths:
+            artifacts.link(f"report-{role}", code, produced.paths[role].resolve().as_uri(), label)
+    return {
+        "period": code,
+        "reporting_rate": metrics.reporting_rate,
+        "on_time_reporting_rate": metrics.on_time_reporting_rate,
+        "report_version": produced.version,
+        "report_folder": str(produced.folder),
+    }

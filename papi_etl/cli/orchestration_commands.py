@@ -1,0 +1,135 @@
+"""`papi-etl run|demo|serve|ui`: the commands that go through Prefect.
+
+The command line is the composition root: these commands alone import `flows/` and
+`deployments/`, lazily, after setting Prefect's environment (telemetry off, its state in
+PAPI_DATA_DIR/prefect unless PREFECT_API_URL names a server).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from papi_etl import calendar, synth
+from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import plan as load_plan
+from papi_etl.errors import ConfigurationError
+from papi_etl.orchestration_env import prepare
+
+DEMO_MARK = ".papi-demo"
+
+
+def run(
+    period: Annotated[str, typer.Option(help="The period, e.g. 2019-Q1.")],
+    inbox: Annotated[
+        Path | None, typer.Option(help="Drop folder (default: PAPI_DATA_DIR/inbox).")
+    ] = None,
+    plan: PlanOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run one whole period through the Prefect flows: collect, validate, consolidate, publish."""
+    loaded = load_plan(plan)
+    wanted = calendar.period(loaded.plan, period)
+    if inbox is not None:
+        os.environ["PAPI_INBOX"] = str(inbox.resolve())
+    prepare(settings())
+    from flows.run_period import run_period
+
+    result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
+    if json:
+        emit_json(result)
+        return
+    consolidated = result["consolidate"]
+    echo(
+        f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
+        f"đúng hạn {consolidated['on_time_reporting_rate']:.1f} %; báo cáo "
+        f"v{consolidated['report_version']} tại {consolidated['report_folder']}"
+    )
+
+
+def _fresh_demo_dir(data_dir: Path) -> None:
+    """The demo starts over in its own data dir, and refuses one holding real data."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not (data_dir / DEMO_MARK).exists():
+            raise ConfigurationError(
+                f"{data_dir} already holds data that the demo did not make; run the demo with "
+                "another PAPI_DATA_DIR (e.g. PAPI_DATA_DIR=./papi-demo papi-etl demo).",
+                f"Thư mục {data_dir} đã có dữ liệu không phải của bản chạy thử; hãy đặt "
+                "PAPI_DATA_DIR khác cho lệnh demo.",
+            )
+        for child in data_dir.iterdir():
+            if child.name != "prefect":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / DEMO_MARK).write_text("papi-etl demo: synthetic data\n", encoding="utf-8")
+
+
+def demo(
+    seed: Annotated[
+        int, typer.Option(help="Seed of the synthetic submissions.")
+    ] = synth.DEFAULT_SEED,
+    plan: PlanOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The whole pipeline on synthetic submissions for every period, through Prefect."""
+    started = time.monotonic()
+    loaded = load_plan(plan)
+    config = settings()
+    _fresh_demo_dir(config.data_dir)
+    inbox = config.data_dir / "inbox"
+    reports = synth.build(loaded.plan, seed, calendar.periods(loaded.plan), "xlsx")
+    synth.write(loaded.plan, reports, inbox, "xlsx", seed=seed, clean=False)
+    sys.stderr.write(f"Đã tạo {len(reports)} báo cáo mô phỏng trong {inbox}\n")
+    prepare(config)
+    from flows.demo import demo as demo_flow
+
+    results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
+    if json:
+        emit_json(results)
+        return
+    echo("DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — papi-etl demo")
+    for r in results:
+        c = r["consolidated"]
+        v = r["validation"]
+        echo(
+            f"  {r['period']:<8} {r['label_vi']:<22} báo cáo {c['reporting_rate']:5.1f} %, "
+            f"đúng hạn {c['on_time_reporting_rate']:5.1f} %, hợp lệ {v['valid']}, "
+            f"chấp nhận ngoại lệ {v['accepted_with_exception']}, còn lỗi {v['invalid']}; "
+            f"báo cáo v{c['report_version']}"
+        )
+    echo()
+    echo(f"Báo cáo / reports: {config.data_dir / 'reports'}")
+    echo(f"Phản hồi cho đơn vị / feedback: {config.data_dir / 'feedback'}")
+    echo("Giao diện Prefect / Prefect UI: papi-etl ui  (rồi mở http://127.0.0.1:4200)")
+    echo(f"Xong sau {time.monotonic() - started:.0f} s / done.")
+
+
+def ui(
+    port: Annotated[int, typer.Option(help="Port of the UI and its API.")] = 4200,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start Prefect's server and UI on the demo's state (PAPI_DATA_DIR/prefect)."""
+    prepare(settings())
+    # `prefect server start --port` does not tell the UI its API address; these do.
+    os.environ["PREFECT_SERVER_API_HOST"] = host
+    os.environ["PREFECT_SERVER_API_PORT"] = str(port)
+    os.environ.pop("PREFECT_API_URL", None)
+    echo(f"Prefect UI: http://{host}:{port}  (Ctrl+C to stop)")
+    prefect = Path(sys.executable).with_name("prefect")
+    raise typer.Exit(subprocess.call([str(prefect), "server", "start"]))
+
+
+def serve(plan: PlanOption = None) -> None:
+    """Production mode: register the plan's deployments with their schedules and run them."""
+    loaded = load_plan(plan)
+    prepare(settings())
+    from deployments.build import serve as serve_deployments
+
+    serve_deployments(loaded.path.resolve())

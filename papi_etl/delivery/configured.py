@@ -1,0 +1,19 @@
+"""The sinks the settings configure: the composition root of `push`, CLI or flow."""
+
+from __future__ import annotations
+
+from papi_etl.delivery.base import Sink
+from papi_etl.delivery.email import EmailSink, parse_smtp_url
+from papi_etl.delivery.http_push import HttpPushSink
+from papi_etl.settings import Settings
+
+
+def sinks(settings: Settings) -> list[Sink]:
+    """The city's endpoint when PAPI_PUSH_URL is set; e-mail when PAPI_SMTP_URL names
+    recipients (it may serve only the reminders). Empty: the report stays as files."""
+    picked: list[Sink] = []
+    if settings.push_url:
+        picked.append(HttpPushSink.from_settings(settings))
+    if settings.smtp_url is not None and parse_smtp_url(settings.smtp_url).recipients:
+        picked.append(EmailSink.from_settings(settings))
+    return picked

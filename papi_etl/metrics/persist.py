@@ -1,0 +1,137 @@
+"""Every metric of a `PeriodMetrics` as rows of `metric_values`, upserted.
+
+A row is keyed on (plan, period, unit, dimension, metric); `unit_code` / `dimension_code`
+are WHOLE ('') when a metric is not split that way. Metric names:
+
+- unit '', dimension '': `expected_reports`, `received_reports`, `on_time_reports`,
+  `reporting_rate`, `on_time_reporting_rate` (all units; `<name>:<unit kind>` per kind),
+  `completeness_rate`, `left_out_reports` (and `:invalid`, `:not_validated`),
+  `lagging:<reason>`, and per indicator `indicator:<code>:value`, `:previous`, `:change`,
+  `:year_to_date`, `:units`;
+- unit U, dimension '': `received`, `on_time`, `counted` (1/0; on_time NULL when nothing
+  came), `open_findings`, `required_rows`, `valid_rows`, `completeness`, `ward_rank`;
+- unit U or '', dimension D or '': `tasks:<status>`, `task_share:<status>` (counts and %),
+  `implementation_index` (0-10, not the PAPI score), `rated_tasks`.
+
+Re-running a period writes the same rows (an unchanged row is not touched, so its
+`computed_at` stays) and deletes the period's rows that the new computation no longer has
+(e.g. the index of a unit whose report has since been found invalid), so that the table
+always holds exactly the latest computation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from papi_etl.metrics.model import WHOLE, PeriodMetrics
+from papi_etl.store import schema
+from papi_etl.store.upsert import upsert
+
+KEY = ("plan_id", "period_code", "unit_code", "dimension_code", "metric")
+_REPORTING = {
+    "expected": "expected_reports",
+    "received": "received_reports",
+    "on_time": "on_time_reports",
+    "reporting_rate": "reporting_rate",
+    "on_time_reporting_rate": "on_time_reporting_rate",
+}
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
+    """(unit, dimension, metric, value) for every metric, possibly with repeated keys."""
+    for row in m.reporting.itertuples(index=False):
+        suffix = "" if row.kind == WHOLE else f":{row.kind}"
+        for column, metric in _REPORTING.items():
+            yield WHOLE, WHOLE, metric + suffix, getattr(row, column)
+    yield WHOLE, WHOLE, "completeness_rate", m.completeness_rate
+    yield WHOLE, WHOLE, "left_out_reports", len(m.left_out)
+    for reason in ("invalid", "not_validated"):
+        yield (
+            WHOLE,
+            WHOLE,
+            f"left_out_reports:{reason}",
+            int((m.left_out["reason"] == reason).sum()),
+        )
+    for reason, count in m.lagging["reason"].value_counts().items():
+        yield WHOLE, WHOLE, f"lagging:{reason}", count
+
+    units = m.units.merge(m.completeness[["unit", "required_rows", "valid_rows", "completeness"]])
+    for row in units.itertuples(index=False):
+        yield row.unit, WHOLE, "received", int(row.received)
+        yield row.unit, WHOLE, "on_time", None if pd.isna(row.on_time) else int(row.on_time)
+        yield row.unit, WHOLE, "counted", int(row.counted)
+        yield row.unit, WHOLE, "open_findings", row.open_findings
+        yield row.unit, WHOLE, "required_rows", row.required_rows
+        yield row.unit, WHOLE, "valid_rows", row.valid_rows
+        yield row.unit, WHOLE, "completeness", row.completeness
+    for row in m.ward_ranking.itertuples(index=False):
+        yield row.unit, WHOLE, "ward_rank", row.rank
+
+    for row in m.task_status_by_dimension.itertuples(index=False):
+        yield WHOLE, row.dimension, f"tasks:{row.status}", row.tasks
+        yield WHOLE, row.dimension, f"task_share:{row.status}", row.share
+    for row in m.task_status_by_unit.itertuples(index=False):
+        yield row.unit, WHOLE, f"tasks:{row.status}", row.tasks
+        yield row.unit, WHOLE, f"task_share:{row.status}", row.share
+    for row in m.implementation_index.itertuples(index=False):
+        yield row.unit, row.dimension, "implementation_index", row.implementation_index
+        yield row.unit, row.dimension, "rated_tasks", row.rated_tasks
+
+    for row in m.indicators.itertuples(index=False):
+        stem = f"indicator:{row.indicator}"
+        yield WHOLE, WHOLE, f"{stem}:value", row.value
+        yield WHOLE, WHOLE, f"{stem}:previous", row.previous_value
+        yield WHOLE, WHOLE, f"{stem}:change", row.change
+        yield WHOLE, WHOLE, f"{stem}:year_to_date", row.year_to_date
+        yield WHOLE, WHOLE, f"{stem}:units", row.units_reporting
+
+
+def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
+    """The `metric_values` rows of `metrics`, one per key (the first value of a key wins:
+    the district's status counts appear both by dimension and by unit, with equal values)."""
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for unit, dimension, metric, value in _metrics(metrics):
+        key = (str(unit), str(dimension), metric)
+        seen.setdefault(
+            key,
+            {
+                "plan_id": metrics.plan_id,
+                "period_code": metrics.period_code,
+                "unit_code": key[0],
+                "dimension_code": key[1],
+                "metric": metric,
+                "value": _number(value),
+            },
+        )
+    return list(seen.values())
+
+
+def persist(session: Session, metrics: PeriodMetrics) -> int:
+    """Upsert every metric of the period and delete the period's stale ones; returns how
+    many rows the period now has. Runs in the session's transaction and does not commit."""
+    new = rows(metrics)
+    upsert(session, schema.MetricValue, new, KEY, stamp="computed_at")
+    table = schema.MetricValue
+    wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
+    stored = session.execute(
+        select(table.id, table.unit_code, table.dimension_code, table.metric).where(
+            table.plan_id == metrics.plan_id, table.period_code == metrics.period_code
+        )
+    ).all()
+    stale = [r.id for r in stored if (r.unit_code, r.dimension_code, r.metric) not in wanted]
+    for start in range(0, len(stale), 500):
+        session.execute(delete(table).where(table.id.in_(stale[start : start + 500])))
+    return len(new)

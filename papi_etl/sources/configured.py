@@ -1,0 +1,28 @@
+"""The sources the settings configure: the composition root of `collect`, CLI or flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papi_etl.settings import Settings
+from papi_etl.sources.base import Source
+from papi_etl.sources.inbox import InboxSource
+
+INBOX = "inbox"
+HTTP = "http"
+
+
+def sources(
+    settings: Settings, inbox: Path | None = None, only: set[str] | None = None
+) -> list[Source]:
+    """The drop folder (created if missing), and the HTTP API when PAPI_HTTP_SOURCE_URL is set."""
+    picked: list[Source] = []
+    if only is None or INBOX in only:
+        folder = inbox or settings.inbox or settings.data_dir / "inbox"
+        folder.mkdir(parents=True, exist_ok=True)
+        picked.append(InboxSource(folder))
+    if (only is None or HTTP in only) and settings.http_source_url:
+        from papi_etl.sources.http_api import HttpApiSource
+
+        picked.append(HttpApiSource.from_settings(settings))
+    return picked

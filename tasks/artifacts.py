@@ -1,0 +1,78 @@
+"""What the operator sees in the Prefect UI, under stable keys (the latest is one click away).
+
+Keys are per period: `reporting-status-2019-q1`, `report-summary-2019-q1`, ...
+"""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NONE
+
+from papi_etl import reporting_status
+from papi_etl.reminders import open_findings_count
+from papi_etl.workspace import Workspace
+
+
+def key(kind: str, period: str) -> str:
+    return f"{kind}-{period}".lower()
+
+
+class Progress:
+    """A progress artifact moved forward as a task works through the units."""
+
+    def __init__(self, kind: str, period: str, total: int, description: str) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.id = create_progress_artifact(
+            progress=0.0, key=key(kind, period), description=description
+        )
+
+    def step(self, count: int = 1) -> None:
+        self.done += count
+        update_progress_artifact(self.id, progress=min(100.0, 100.0 * self.done / self.total))
+
+    def finish(self) -> None:
+        update_progress_artifact(self.id, progress=100.0)
+
+
+@task(name="reporting-status-artifact", cache_policy=NONE)
+def reporting_status_table(workspace: Workspace, period: str) -> list[dict[str, object]]:
+    """Every unit that owes a report: received, on time, status, open findings."""
+    with workspace.sessions() as session:
+        units = reporting_status.of_period(session, workspace.plan, period)
+        findings = open_findings_count(session, workspace.plan, period)
+    table = [
+        {
+            "Đơn vị / unit": u.unit,
+            "Tên / name": u.name,
+            "Đã nộp / received": "có" if u.received else "chưa",
+            "Đúng hạn / on time": {True: "có", False: "trễ", None: ""}[u.on_time],
+            "Trạng thái / status": u.status or "",
+            "Phiên bản / version": u.version or "",
+            "Lỗi chưa xử lý / open findings": findings.get(u.unit, 0),
+        }
+        for u in units
+    ]
+    create_table_artifact(
+        table=table,
+        key=key("reporting-status", period),
+        description=f"Tình trạng báo cáo của các đơn vị, kỳ {period} / reporting status",
+    )
+    return table
+
+
+@task(name="markdown-artifact", cache_policy=NONE)
+def markdown(kind: str, period: str, text: str, description: str) -> None:
+    create_markdown_artifact(markdown=text, key=key(kind, period), description=description)
+
+
+@task(name="link-artifact", cache_policy=NONE)
+def link(kind: str, period: str, target: str, text: str) -> None:
+    create_link_artifact(link=target, link_text=text, key=key(kind, period), description=text)

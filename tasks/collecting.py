@@ -1,0 +1,50 @@
+"""Collecting from one source, with a progress artifact, retried when the source is down."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from papi_etl import collect, reporting_status
+from papi_etl.ingest import Ingested, Outcome
+from papi_etl.sources.base import Source
+from papi_etl.workspace import Workspace
+from tasks.artifacts import Progress
+from tasks.common import retry_unless_domain_error
+
+
+class SourceUnavailable(Exception):
+    """The source failed after its own retries; the task retries the whole fetch later
+    (safe: what was taken in is kept, and the archive makes a repeat a duplicate)."""
+
+
+@task(
+    name="collect-source",
+    task_run_name="collect {source.name} {period}",
+    retries=2,
+    retry_delay_seconds=[60, 300],
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def collect_from(workspace: Workspace, source: Source, period: str) -> dict[str, object]:
+    logger = get_run_logger()
+    with workspace.sessions() as session:
+        owing = len(reporting_status.of_period(session, workspace.plan, period))
+    progress = Progress(
+        "collect-progress", period, owing, f"Thu thập báo cáo kỳ {period} từ {source.name}"
+    )
+
+    def seen(item: Ingested) -> None:
+        progress.step()
+        if item.outcome is Outcome.REJECTED:
+            logger.warning("%s rejected: %s", item.file, item.reason_en)
+        else:
+            logger.info("%s: %s %s %s", item.file, item.outcome, item.unit, item.period)
+
+    result = collect.collect(
+        workspace.sessions, workspace.plan, [source], workspace.data_dir, on_item=seen
+    )
+    progress.finish()
+    if result.failures:
+        raise SourceUnavailable("; ".join(f"{f.source}: {f.error}" for f in result.failures))
+    return result.as_dict()

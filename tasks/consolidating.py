@@ -1,0 +1,54 @@
+"""Metrics of a period and its consolidated report (a new version only when it changed)."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from papi_etl.metrics.model import PeriodMetrics
+from papi_etl.metrics.period import compute_and_store
+from papi_etl.report.produce import ProducedReport, produce
+from papi_etl.workspace import Workspace
+from tasks.common import retry_unless_domain_error
+
+
+@task(
+    name="metrics",
+    task_run_name="metrics {period}",
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def metrics(workspace: Workspace, period: str) -> PeriodMetrics:
+    result, stored = compute_and_store(workspace.sessions, workspace.plan, period)
+    get_run_logger().info(
+        "%s: reporting rate %.1f %%, on time %.1f %%, %d values stored",
+        period,
+        result.reporting_rate,
+        result.on_time_reporting_rate,
+        stored,
+    )
+    return result
+
+
+@task(
+    name="report",
+    task_run_name="report {period}",
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def report(workspace: Workspace, period: str) -> ProducedReport:
+    with workspace.sessions.begin() as session:
+        produced = produce(session, workspace.plan, period, workspace.data_dir / "reports")
+    get_run_logger().info(
+        "%s: report v%d%s%s in %s",
+        period,
+        produced.version,
+        " (supplementary)" if produced.supplementary else "",
+        " (new)" if produced.created else " (unchanged)",
+        produced.folder,
+    )
+    return produced

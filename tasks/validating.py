@@ -1,0 +1,46 @@
+"""Validating a period's submissions (one GX run per suite) and the units' feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from expectations.period import PeriodValidation, validate_period
+from papi_etl.validation import feedback_files
+from papi_etl.workspace import Workspace
+from tasks.artifacts import Progress
+from tasks.common import retry_unless_domain_error
+
+
+@task(
+    name="validate-period",
+    task_run_name="validate {period}",
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def validate(workspace: Workspace, period: str) -> PeriodValidation:
+    progress = Progress("validate-progress", period, 1, f"Kiểm tra báo cáo kỳ {period}")
+    checked = validate_period(workspace.sessions, workspace.plan, period)
+    progress.finish()
+    get_run_logger().info(
+        "%s: %d submissions, %d valid, %d invalid, %d accepted with exception, %d findings",
+        period,
+        len(checked.statuses),
+        checked.count("valid"),
+        checked.count("invalid"),
+        checked.count("accepted_with_exception"),
+        checked.findings,
+    )
+    return checked
+
+
+@task(name="feedback-workbooks", task_run_name="feedback {period}", cache_policy=NONE)
+def feedback(workspace: Workspace, period: str) -> list[Path]:
+    """A feedback workbook for each invalid report, ready to send back to its unit."""
+    return feedback_files.write_for_period(
+        workspace.sessions, workspace.plan, period, workspace.data_dir
+    )
