@@ -234,9 +234,7 @@ def _findings(
         # A failure that names no row would be lost: never let it pass as valid.
         raise ExpectationError(f"rule {meta.get('rule')} failed but GX named no row")
     keys = pd.DataFrame(unexpected)[list(key)].astype(frame[list(key)].dtypes.to_dict())
-    rows = keys.drop_duplicates().merge(frame, on=list(key), how="left").drop_duplicates(
-        list(key)
-    )
+    rows = keys.drop_duplicates().merge(frame, on=list(key), how="left").drop_duplicates(list(key))
     return [_finding(meta, row, period) for row in rows.to_dict("records")]
 
 

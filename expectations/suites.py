@@ -113,9 +113,7 @@ class Rule:
 
 def _words(plan: Plan) -> dict[str, str]:
     """Plan-wide words the templates use, fixed when the suite is built."""
-    steward = next(
-        (u for u in plan.units if u.code == plan.calendar.consolidating_unit), None
-    )
+    steward = next((u for u in plan.units if u.code == plan.calendar.consolidating_unit), None)
     labels = [s.label_vi for s in TaskStatus]
     return {
         "{doc}": plan.document.number,
@@ -289,8 +287,7 @@ INDICATOR_NOT_ASSIGNED = Rule(
     "indicator_not_assigned",
     INDICATOR,
     INDICATOR,
-    "Chỉ tiêu {indicator} không thuộc các chỉ tiêu đơn vị {unit} phải báo cáo theo Kế hoạch "
-    "{doc}.",
+    "Chỉ tiêu {indicator} không thuộc các chỉ tiêu đơn vị {unit} phải báo cáo theo Kế hoạch {doc}.",
     "Indicator {indicator} is not one that unit {unit} must report under plan {doc}.",
     "Xóa dòng chỉ tiêu {indicator}; nếu đơn vị có số liệu của chỉ tiêu này, liên hệ {steward} "
     "để cập nhật kế hoạch.",

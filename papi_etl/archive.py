@@ -44,4 +44,3 @@ def store(data_dir: Path, content: bytes) -> tuple[str, Path]:
 
 def read(data_dir: Path, sha256: str) -> bytes:
     return path_of(data_dir, sha256).read_bytes()
-

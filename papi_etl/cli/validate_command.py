@@ -75,8 +75,7 @@ def validate(
     period: Annotated[
         str | None,
         typer.Option(
-            help="The period the report must be for, e.g. 2019-Q1 (default: the one it "
-            "declares).",
+            help="The period the report must be for, e.g. 2019-Q1 (default: the one it declares).",
             show_default=False,
         ),
     ] = None,

@@ -22,9 +22,7 @@ from papi_etl.forms.numbers import parse_date
 # A register number, an optional year, then a symbol that starts with a letter and may
 # have hyphenated parts: "12/BC-UBND", "09/2019/NĐ-CP", "123/UBND", "45/QĐ-PNV".
 # Spaces around the slashes ("12 / BC-UBND") are tolerated and dropped.
-_NUMBER = (
-    r"(?<![\w/])(\d{1,7}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_]\w*(?:-[^\W_]\w*)*)"
-)
+_NUMBER = r"(?<![\w/])(\d{1,7}(?:\s*/\s*\d{4})?\s*/\s*[^\W\d_]\w*(?:-[^\W_]\w*)*)"
 _NUMBER_RE = re.compile(_NUMBER)
 # The same shape as papi_etl.forms.numbers.parse_date: dd/mm/yyyy, d/m/yyyy, '-' or '.'.
 _DATE = r"(?<!\d)(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"

@@ -482,9 +482,7 @@ def of_period(
     )[list(_INDICATOR_ROW_COLUMNS)]
     by_unit = _previous(session, plan, period)
     previous = submissions[[SUBMISSION_ID, UNIT]].merge(by_unit, on=UNIT)
-    return _frames(
-        plan, submissions, task_rows, indicator_rows, previous[list(_PREVIOUS_COLUMNS)]
-    )
+    return _frames(plan, submissions, task_rows, indicator_rows, previous[list(_PREVIOUS_COLUMNS)])
 
 
 def _previous(session: Session, plan: Plan, period: calendar.Period) -> pd.DataFrame:

@@ -228,9 +228,7 @@ def _with_value(submission: Submission, code: str, **changes) -> Submission:
     return dataclasses.replace(submission, indicators=rows)
 
 
-def test_a_period_from_the_store_is_its_current_submissions(
-    workspace, make_submission, tmp_path
-):
+def test_a_period_from_the_store_is_its_current_submissions(workspace, make_submission, tmp_path):
     plan = workspace.plan
     march = dt.datetime(2019, 3, 5, 9, tzinfo=HCM)
     first = _store(workspace, _with_value(make_submission("AL"), "I1.01", value=5.0), march,
