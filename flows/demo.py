@@ -7,8 +7,7 @@ from pathlib import Path
 from prefect import flow
 
 from flows.collect import collect
-from flows.consolidate import consolidate
-from flows.publish import publish
+from flows.run_period import run_period
 from flows.validate import validate
 from papi_etl import calendar
 from papi_etl.settings import DEFAULT_PLAN, Settings
@@ -18,31 +17,33 @@ from tasks.workspace import open_store
 
 @flow(name="demo", flow_run_name="demo (dữ liệu mô phỏng)")
 def demo(plan: str = str(DEFAULT_PLAN), seed: int = 461) -> list[dict[str, object]]:
-    """For each period: collect and validate the synthetic reports, let the units resubmit
-    or the steward accept exceptions, collect and validate again, consolidate, publish."""
+    """Take in the synthetic reports of every period and validate them; let the units
+    resubmit or the steward accept exceptions, as people would; then `run_period` for
+    each period, which takes in the corrected versions, validates, consolidates, publishes."""
     settings = Settings()
     workspace = open_store(settings, plan)
-    inbox = Path(settings.data_dir) / "inbox"
+    inbox = Path(settings.inbox or settings.data_dir / "inbox")
+    periods = calendar.periods(workspace.plan)
+    collected = collect(plan, periods[0].code)
+    first: dict[str, object] = {}
+    for period in periods:
+        first[period.code] = {
+            "validation": validate(plan, period.code),
+            "corrections": demo_tasks.corrections(workspace, period.code, inbox, seed),
+        }
     results = []
-    for period in calendar.periods(workspace.plan):
-        first = collect(plan, period.code)
-        checked = validate(plan, period.code)
-        fixed = demo_tasks.corrections(workspace, period.code, inbox, seed)
-        collect(plan, period.code)
-        rechecked = validate(plan, period.code)
-        consolidated = consolidate(plan, period.code)
-        published = publish(plan, period.code)
+    for period in periods:
+        ran = run_period(plan, period.code)
+        fixed = first[period.code]["corrections"]
         results.append(
             {
                 "period": period.code,
                 "label_vi": period.label_vi,
-                "collected": first,
-                "first_validation": checked,
+                "first_validation": first[period.code]["validation"],
                 "resubmitted": list(fixed.resubmitted),
                 "exceptions_accepted": list(fixed.accepted),
-                "validation": rechecked,
-                "consolidated": consolidated,
-                "published": published,
+                **ran,
             }
         )
+    results[0]["first_collect"] = collected
     return results

@@ -33,12 +33,23 @@ class Workspace:
         return self.settings.data_dir
 
 
+_OPENED: dict[tuple[str, str, str], Workspace] = {}
+
+
 def open_workspace(settings: Settings, loaded: LoadedPlan) -> Workspace:
-    """Migrate the store to head and sync the plan into it."""
+    """Migrate the store to head and sync the plan into it, once per process.
+
+    A flow run opens the workspace in each of its sub-flows; the store, the plan file and
+    the engine (with its connection pool) are the same each time, so they are reused.
+    """
+    key = (settings.resolved_database_url, str(settings.data_dir.resolve()), loaded.sha256)
+    if key in _OPENED and settings.data_dir.exists():
+        return _OPENED[key]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     store.upgrade(url)
     sessions = store.sessions(store.connect(url))
     with sessions.begin() as session:
         store.sync_plan(session, loaded.plan, file_sha256=loaded.sha256)
-    return Workspace(settings, loaded, sessions)
+    _OPENED[key] = Workspace(settings, loaded, sessions)
+    return _OPENED[key]

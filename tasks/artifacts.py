@@ -30,13 +30,18 @@ class Progress:
     def __init__(self, kind: str, period: str, total: int, description: str) -> None:
         self.total = max(total, 1)
         self.done = 0
+        self.shown = 0.0
         self.id = create_progress_artifact(
             progress=0.0, key=key(kind, period), description=description
         )
 
     def step(self, count: int = 1) -> None:
+        """Count work done; the artifact moves in steps of 5 % (each move is an API call)."""
         self.done += count
-        update_progress_artifact(self.id, progress=min(100.0, 100.0 * self.done / self.total))
+        progress = min(100.0, 100.0 * self.done / self.total)
+        if progress - self.shown >= 5.0:
+            update_progress_artifact(self.id, progress=progress)
+            self.shown = progress
 
     def finish(self) -> None:
         update_progress_artifact(self.id, progress=100.0)

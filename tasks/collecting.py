@@ -38,13 +38,24 @@ def collect_from(workspace: Workspace, source: Source, period: str) -> dict[str,
         progress.step()
         if item.outcome is Outcome.REJECTED:
             logger.warning("%s rejected: %s", item.file, item.reason_en)
-        else:
-            logger.info("%s: %s %s %s", item.file, item.outcome, item.unit, item.period)
+        elif item.outcome is not Outcome.DUPLICATE:  # a duplicate is the normal case
+            logger.info(
+                "%s: %s %s %s v%s", item.file, item.outcome, item.unit, item.period, item.version
+            )
 
     result = collect.collect(
         workspace.sessions, workspace.plan, [source], workspace.data_dir, on_item=seen
     )
     progress.finish()
+    summary = result.as_dict()
+    logger.info(
+        "received %s: %s new, %s superseding, %s duplicate, %s rejected",
+        summary["received"],
+        summary["new"],
+        summary["superseded"],
+        summary["duplicate"],
+        len(summary["rejected"]),
+    )
     if result.failures:
         raise SourceUnavailable("; ".join(f"{f.source}: {f.error}" for f in result.failures))
-    return result.as_dict()
+    return summary

@@ -83,11 +83,17 @@ def demo(
     loaded = load_plan(plan)
     config = settings()
     _fresh_demo_dir(config.data_dir)
-    inbox = config.data_dir / "inbox"
-    reports = synth.build(loaded.plan, seed, calendar.periods(loaded.plan), "xlsx")
-    synth.write(loaded.plan, reports, inbox, "xlsx", seed=seed, clean=False)
-    sys.stderr.write(f"Đã tạo {len(reports)} báo cáo mô phỏng trong {inbox}\n")
     prepare(config)
+    from deployments.local_server import start_in_background
+
+    server = start_in_background()
+    inbox = config.data_dir / "inbox"
+    # The first reports come as JSON (the HTTP/API form), corrections as the XLSX template.
+    reports = synth.build(loaded.plan, seed, calendar.periods(loaded.plan), "json")
+    synth.write(loaded.plan, reports, inbox, "json", seed=seed, clean=False)
+    sys.stderr.write(f"Đã tạo {len(reports)} báo cáo mô phỏng trong {inbox}\n")
+    if server is not None:
+        server.join()
     from flows.demo import demo as demo_flow
 
     results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
@@ -96,8 +102,8 @@ def demo(
         return
     echo("DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — papi-etl demo")
     for r in results:
-        c = r["consolidated"]
-        v = r["validation"]
+        c = r["consolidate"]
+        v = r["validate"]
         echo(
             f"  {r['period']:<8} {r['label_vi']:<22} báo cáo {c['reporting_rate']:5.1f} %, "
             f"đúng hạn {c['on_time_reporting_rate']:5.1f} %, hợp lệ {v['valid']}, "
