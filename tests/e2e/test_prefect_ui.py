@@ -92,7 +92,7 @@ def _rendered(url: str, profile: Path, screenshot: Path | None = None) -> str:
         "--disable-sync",
         f"--user-data-dir={profile}",
         "--window-size=1440,900",
-        "--virtual-time-budget=20000",
+        "--virtual-time-budget=120000",
     ]
     if screenshot is not None:
         subprocess.run(
