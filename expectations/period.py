@@ -9,11 +9,12 @@ a steward's acceptance is kept).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from expectations import runner
+from expectations import data_docs, runner
 from papi_etl import calendar
 from papi_etl.plan.model import Plan
 from papi_etl.store import schema
@@ -25,15 +26,20 @@ class PeriodValidation:
     period: str
     statuses: dict[int, str]
     findings: int
+    data_docs: Path | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses.values() if s == status)
 
 
 def validate_period(
-    sessions: sessionmaker[Session], plan: Plan, period_code: str
+    sessions: sessionmaker[Session],
+    plan: Plan,
+    period_code: str,
+    docs_root: Path | None = None,
 ) -> PeriodValidation:
-    """Validate and record every current submission of the period, in one transaction."""
+    """Validate and record every current submission of the period, in one transaction;
+    with `docs_root`, also build the run's Data Docs (offline) in `docs_root/<period>/`."""
     period = calendar.period(plan, period_code)
     with sessions.begin() as session:
         ids = list(
@@ -47,6 +53,10 @@ def validate_period(
         )
         if not ids:
             return PeriodValidation(period.code, {}, 0)
-        found = runner.validate(frames.of_period(session, plan, period.code, ids), period)
+        checked = frames.of_period(session, plan, period.code, ids)
+        found = runner.validate(checked, period)
         statuses = outcome.record(session, plan, ids, found)
-    return PeriodValidation(period.code, {i: s.value for i, s in statuses.items()}, len(found))
+    docs = data_docs.build(docs_root / period.code, checked, period) if docs_root else None
+    return PeriodValidation(
+        period.code, {i: s.value for i, s in statuses.items()}, len(found), docs
+    )

@@ -21,6 +21,8 @@ def validate(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[s
     checked = validating.validate(workspace, code)
     written = validating.feedback(workspace, code)
     artifacts.reporting_status_table(workspace, code)
+    if checked.data_docs is not None:
+        artifacts.link("data-docs", code, checked.data_docs.as_uri(), f"Data Docs {code}")
     return {
         "period": code,
         "valid": checked.count("valid"),
@@ -28,4 +30,5 @@ def validate(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[s
         "accepted_with_exception": checked.count("accepted_with_exception"),
         "findings": checked.findings,
         "feedback": [str(p) for p in written],
+        "data_docs": str(checked.data_docs) if checked.data_docs else None,
     }

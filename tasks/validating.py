@@ -24,7 +24,9 @@ from tasks.common import retry_unless_domain_error
 )
 def validate(workspace: Workspace, period: str) -> PeriodValidation:
     progress = Progress("validate-progress", period, 1, f"Kiểm tra báo cáo kỳ {period}")
-    checked = validate_period(workspace.sessions, workspace.plan, period)
+    checked = validate_period(
+        workspace.sessions, workspace.plan, period, workspace.data_dir / "data-docs"
+    )
     progress.finish()
     get_run_logger().info(
         "%s: %d submissions, %d valid, %d invalid, %d accepted with exception, %d findings",
