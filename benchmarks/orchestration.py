@@ -1,3 +1,4 @@
+# ruff: noqa: T201  (a benchmark reports on stdout)
 """Orchestration overhead: a whole period through the Prefect flows against a running
 Prefect server, vs the same papi_etl calls without Prefect.
 
@@ -104,7 +105,7 @@ def run_flows(period: str) -> dict:
     return run_period(plan=str(DEFAULT_PLAN), period=period)
 
 
-def run_plain(period: str) -> dict:
+def run_plain(period: str, steps: dict[str, list[float]] | None = None) -> dict:
     from expectations.period import validate_period
     from papi_etl import collect
     from papi_etl.metrics.period import compute_and_store
@@ -115,17 +116,31 @@ def run_plain(period: str) -> dict:
     from papi_etl.validation import feedback_files
     from papi_etl.workspace import open_workspace
 
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        if steps is not None:
+            steps.setdefault(name, []).append(now - clock[0])
+        clock[0] = now
+
     settings = Settings()
     workspace = open_workspace(settings, load(DEFAULT_PLAN))
     plan, sessions, data_dir = workspace.plan, workspace.sessions, workspace.data_dir
+    lap("open_workspace")
     collected = collect.collect(
         sessions, plan, configured.sources(settings, only={configured.INBOX}), data_dir
     )
+    lap("collect")
     checked = validate_period(sessions, plan, period)
+    lap("validate_period")
     written = feedback_files.write_for_period(sessions, plan, period, data_dir)
+    lap("feedback")
     metrics, _ = compute_and_store(sessions, plan, period)
+    lap("metrics")
     with sessions.begin() as session:
         produced = produce(session, plan, period, data_dir / "reports")
+    lap("report")
     return {
         "received": collected.as_dict()["received"],
         "findings": checked.findings,
@@ -149,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     load = os.getloadavg()
-    print(f"orchestration benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
-          f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"orchestration benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     print(GOAL_TEXT)
     root = Path(tempfile.mkdtemp(prefix="papi-bench-orch-"))
     os.environ.update(_QUIET)
@@ -167,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         units = make_inbox(template, args.period)
         print(f"{units} synthetic reports for {args.period} (json) in the inbox")
 
-        t_import, _ = _timed(lambda: (__import__("flows.run_period"), __import__("expectations.runner")))
+        t_import, _ = _timed(
+            lambda: (__import__("flows.run_period"), __import__("expectations.runner"))
+        )
         print(f"import flows + GX {t_import:.1f} s (not counted)")
         fresh_data_dir(root, template, "warm-plain")
         warm_plain, plain_result = _timed(run_plain, args.period)
@@ -176,13 +195,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warm-up (not counted): plain {warm_plain:.2f} s, flows {warm_flows:.2f} s")
         print(f"  plain: {plain_result}")
         consolidated = flows_result["consolidate"]
-        print(f"  flows: findings {flows_result['validate']['findings']}, reporting rate "
-              f"{consolidated['reporting_rate']:.1f} %, report v{consolidated['report_version']}")
+        print(
+            f"  flows: findings {flows_result['validate']['findings']}, reporting rate "
+            f"{consolidated['reporting_rate']:.1f} %, report v{consolidated['report_version']}"
+        )
 
         plain, flows = [], []
+        steps: dict[str, list[float]] = {}
         for i in range(args.runs):
             fresh_data_dir(root, template, f"plain-{i}")
-            plain.append(_timed(run_plain, args.period)[0])
+            plain.append(_timed(run_plain, args.period, steps)[0])
             fresh_data_dir(root, template, f"flows-{i}")
             flows.append(_timed(run_flows, args.period)[0])
             print(f"  run {i + 1}: plain {plain[-1]:.2f} s, flows {flows[-1]:.2f} s")
@@ -192,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {args.period}, {units} reports, median of {args.runs}")
         print(f"  plain papi_etl calls  {p:8.2f} s")
         print(f"  Prefect flows         {f:8.2f} s  (overhead {f - p:+.2f} s)")
-        print(f"  flows / plain         {ratio:8.2f} x  ({GOAL_TEXT}): {verdict}"
-              + ("" if verdict == "PASS" else f" by {ratio / GOAL:.2f}x"))
+        print(
+            f"  flows / plain         {ratio:8.2f} x  ({GOAL_TEXT}): {verdict}"
+            + ("" if verdict == "PASS" else f" by {ratio / GOAL:.2f}x")
+        )
+        split = ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in steps.items())
+        print(f"  plain, median per step (s): {split}")
         load = os.getloadavg()
         print(f"  load at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     except Exception as error:  # a measurement: report, never fail the caller

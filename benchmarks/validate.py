@@ -1,3 +1,4 @@
+# ruff: noqa: T201  (a benchmark reports on stdout)
 """Validation benchmark: the plan's GX suites (expectations.runner.validate) vs the same
 rules written directly in vectorised pandas, on the same frames.
 
@@ -104,7 +105,8 @@ def indicator_masks(frame: pd.DataFrame) -> dict[str, pd.Series]:
         suites.VALUE_AT_LEAST_MIN.id: _a_below_b(value, frame["range_min"]),
         suites.VALUE_AT_MOST_MAX.id: _a_below_b(frame["range_max"], value),
         suites.COUNT_WHOLE.id: count & value.notna() & ~pd.Series(whole, index=frame.index),
-        suites.CUMULATIVE_NOT_DECREASING.id: cumulative & _a_below_b(value, frame["previous_value"]),
+        suites.CUMULATIVE_NOT_DECREASING.id: cumulative
+        & _a_below_b(value, frame["previous_value"]),
         suites.UNIT_MATCHES.id: _pair_unequal(frame["row_unit"], frame["unit"]),
         suites.PERIOD_MATCHES.id: _pair_unequal(frame["row_period"], frame["period"]),
     }
@@ -138,9 +140,7 @@ def pandas_masks_only(frames, period) -> int:
 
 
 def gx_failures(findings) -> dict[tuple[str, str], collections.Counter]:
-    found: dict[tuple[str, str], collections.Counter] = collections.defaultdict(
-        collections.Counter
-    )
+    found: dict[tuple[str, str], collections.Counter] = collections.defaultdict(collections.Counter)
     for f in findings:
         found[(f.sheet, f.rule)][(f.submission_id, f.row)] += 1
     return found
@@ -227,7 +227,9 @@ def million_frames(base, target_rows: int, bad: float, period, seed: int = 20190
     # Indicators.
     numeric = indicators["present"].to_numpy() & indicators["value"].notna().to_numpy()
     count = indicators["value_type"].eq("count").fillna(False).to_numpy(dtype=bool)
-    cumulative = indicators["cumulative"].to_numpy() & indicators["previous_value"].notna().to_numpy()
+    cumulative = (
+        indicators["cumulative"].to_numpy() & indicators["previous_value"].notna().to_numpy()
+    )
     taken = np.zeros(len(indicators), dtype=bool)
     plans = [
         ("text", numeric, 0.25),
@@ -283,10 +285,13 @@ def _compare(gx: dict, pd_: dict) -> list[str]:
         mark = "ok" if same else "MISMATCH"
         bad += not same
         lines.append(
-            f"    {key[0]:8s} {key[1]:28s} gx {sum(g.values()):>8,d}  pandas {sum(p.values()):>8,d}  {mark}"
+            f"    {key[0]:8s} {key[1]:28s} gx {sum(g.values()):>8,d}  "
+            f"pandas {sum(p.values()):>8,d}  {mark}"
         )
     if bad:
-        lines.append(f"    !!! MISMATCH: {bad} rule(s) differ between GX and the pandas reference !!!")
+        lines.append(
+            f"    !!! MISMATCH: {bad} rule(s) differ between GX and the pandas reference !!!"
+        )
     else:
         lines.append("    same failures per rule (same (submission, row) multiset): ok")
     return lines
@@ -326,6 +331,48 @@ def gx_breakdown(frames, period) -> dict[str, float]:
     return spent
 
 
+def per_rule(frames, period) -> None:
+    """Each expectation alone over the frames, SUMMARY then COMPLETE: which rules cost most
+    (alone, each pays GX's per-validation fixed cost, so the sum exceeds the suite's run)."""
+    import copy
+
+    import great_expectations as gx
+
+    from expectations import runner, suites
+
+    parameters = {
+        suites.PERIOD_STARTS: runner._midnight(period.starts),
+        suites.PERIOD_ENDS: runner._midnight(period.ends),
+    }
+    complete = {
+        "result_format": "COMPLETE",
+        "return_unexpected_index_query": False,
+        "partial_unexpected_count": 0,
+    }
+    timings = []
+    for check in runner._shared_engine().checks_of(frames.plan):
+        frame = getattr(frames, check.frame)
+        batch = check.batch.get_batch(batch_parameters={"dataframe": frame})
+        for rule, expectation in check.expectations.items():
+            suite = gx.ExpectationSuite(
+                name=f"alone.{check.frame}.{rule}", expectations=[copy.copy(expectation)]
+            )
+            spent = []
+            for result_format in (
+                "SUMMARY",
+                {**complete, "unexpected_index_column_names": list(check.key)},
+            ):
+                t0 = time.perf_counter()
+                batch.validate(
+                    suite, result_format=result_format, expectation_parameters=dict(parameters)
+                )
+                spent.append(time.perf_counter() - t0)
+            timings.append((spent[0], spent[1], check.frame, rule))
+    print("  each expectation alone (SUMMARY, COMPLETE with row keys):")
+    for summary, detail, frame, rule in sorted(timings, reverse=True):
+        print(f"    {frame:10s} {rule:28s} {summary:6.2f} s  {detail:6.2f} s")
+
+
 def measure(label: str, frames, period, repeat: int, profile: bool) -> dict[str, float]:
     from expectations import runner
 
@@ -343,13 +390,22 @@ def measure(label: str, frames, period, repeat: int, profile: bool) -> dict[str,
         print(f"  (no breakdown: {error})")
     ratio = gx_s / pd_s if pd_s else float("inf")
     print(f"\n== {label}")
-    print(f"  rows               {rows:>12,d}  (tasks {len(frames.tasks):,}, indicators {len(frames.indicators):,})")
+    print(
+        f"  rows               {rows:>12,d}  "
+        f"(tasks {len(frames.tasks):,}, indicators {len(frames.indicators):,})"
+    )
     print(f"  findings           {len(findings):>12,d}  ({len(findings) / rows:.2%} of rows)")
     print(f"  GX validate        {gx_s:>12.3f} s  ({rows / gx_s:,.0f} rows/s)  best of {repeat}")
     if split:
-        print("    of which         " + ", ".join(f"{k} {v:.2f} s" for k, v in split.items())
-              + "  (separate run)")
-    print(f"  pandas reference   {pd_s:>12.3f} s  ({rows / pd_s:,.0f} rows/s)  masks + (row, rule) lists")
+        print(
+            "    of which         "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in split.items())
+            + "  (separate run)"
+        )
+    print(
+        f"  pandas reference   {pd_s:>12.3f} s  ({rows / pd_s:,.0f} rows/s)  "
+        "masks + (row, rule) lists"
+    )
     print(f"  pandas masks only  {masks_s:>12.3f} s")
     print(f"  GX / pandas        {ratio:>12.1f} x")
     print(f"  peak RSS           {rss_gx:>12.0f} MB (process; {rss0:.0f} MB before this case)")
@@ -374,12 +430,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bad", type=float, default=0.03, help="share of perturbed rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (best is kept)")
     parser.add_argument("--profile", action="store_true", help="cProfile one GX run per case")
+    parser.add_argument(
+        "--per-rule", action="store_true", help="time each expectation alone on the million rows"
+    )
     args = parser.parse_args(argv)
 
     load = os.getloadavg()
-    print(f"validation benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
-          f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, python {sys.version.split()[0]}, "
-          f"pandas {pd.__version__}")
+    print(
+        f"validation benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, python {sys.version.split()[0]}, "
+        f"pandas {pd.__version__}"
+    )
     print(GOAL_TEXT)
 
     t0 = time.perf_counter()
@@ -390,27 +451,43 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     runner.validate(district, period)  # warm: GX context, suites, validation definitions
     cold_s = time.perf_counter() - t0
-    print(f"import GX + runner {import_s:.2f} s; first validate (context + suites) {cold_s:.2f} s "
-          "(not counted below)")
+    print(
+        f"import GX + runner {import_s:.2f} s; first validate (context + suites) {cold_s:.2f} s "
+        "(not counted below)"
+    )
 
-    a = measure(f"(a) district, {units} units, {period.code}", district, period, args.repeat,
-                args.profile)
+    a = measure(
+        f"(a) district, {units} units, {period.code}", district, period, args.repeat, args.profile
+    )
     t0 = time.perf_counter()
     big, copies = million_frames(district, args.rows, args.bad, period)
-    print(f"\n(built {copies} copies of the district, {args.bad:.1%} rows perturbed, in "
-          f"{time.perf_counter() - t0:.1f} s)")
-    b = measure(f"(b) synthetic period, ~{args.rows:,} rows", big, period,
-                max(1, min(args.repeat, 2)), args.profile)
+    print(
+        f"\n(built {copies} copies of the district, {args.bad:.1%} rows perturbed, in "
+        f"{time.perf_counter() - t0:.1f} s)"
+    )
+    b = measure(
+        f"(b) synthetic period, ~{args.rows:,} rows",
+        big,
+        period,
+        max(1, min(args.repeat, 2)),
+        args.profile,
+    )
+    if args.per_rule:
+        per_rule(big, period)
 
     print("\n== against the goals")
     print(f"  {GOAL_TEXT}")
     for name, r in (("district", a), ("million", b)):
         verdict = "PASS" if r["ratio"] <= GOAL_RATIO else "MISS"
-        print(f"  {name:9s} GX/pandas {r['ratio']:7.1f} x (goal <= {GOAL_RATIO:.0f} x): {verdict}"
-              + ("" if verdict == "PASS" else f" by {r['ratio'] / GOAL_RATIO:.1f}x"))
+        print(
+            f"  {name:9s} GX/pandas {r['ratio']:7.1f} x (goal <= {GOAL_RATIO:.0f} x): {verdict}"
+            + ("" if verdict == "PASS" else f" by {r['ratio'] / GOAL_RATIO:.1f}x")
+        )
     verdict = "PASS" if b["gx"] < GOAL_MILLION_S else "MISS"
-    print(f"  million   GX time   {b['gx']:7.1f} s (goal < {GOAL_MILLION_S:.0f} s): {verdict}"
-          + ("" if verdict == "PASS" else f" by {b['gx'] - GOAL_MILLION_S:.1f} s"))
+    print(
+        f"  million   GX time   {b['gx']:7.1f} s (goal < {GOAL_MILLION_S:.0f} s): {verdict}"
+        + ("" if verdict == "PASS" else f" by {b['gx'] - GOAL_MILLION_S:.1f} s")
+    )
     return 0
 
 
