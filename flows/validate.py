@@ -13,12 +13,15 @@ from tasks.workspace import open_store
 
 
 @flow(name="validate", flow_run_name="validate {period}")
-def validate(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
-    """Validate every current submission of the period; feedback workbooks for the invalid."""
+def validate(
+    plan: str = str(DEFAULT_PLAN), period: str | None = None, data_docs: bool = True
+) -> dict[str, object]:
+    """Validate every current submission of the period; feedback workbooks for the invalid;
+    the run's Data Docs unless `data_docs` is false."""
     settings = Settings()
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
-    checked = validating.validate(workspace, code)
+    checked = validating.validate(workspace, code, data_docs)
     written = validating.feedback(workspace, code)
     artifacts.reporting_status_table(workspace, code)
     if checked.data_docs is not None:

@@ -22,11 +22,10 @@ from tasks.common import retry_unless_domain_error
     retry_condition_fn=retry_unless_domain_error,
     cache_policy=NONE,
 )
-def validate(workspace: Workspace, period: str) -> PeriodValidation:
+def validate(workspace: Workspace, period: str, data_docs: bool = True) -> PeriodValidation:
     progress = Progress("validate-progress", period, 1, f"Kiểm tra báo cáo kỳ {period}")
-    checked = validate_period(
-        workspace.sessions, workspace.plan, period, workspace.data_dir / "data-docs"
-    )
+    docs_root = workspace.data_dir / "data-docs" if data_docs else None
+    checked = validate_period(workspace.sessions, workspace.plan, period, docs_root)
     progress.finish()
     get_run_logger().info(
         "%s: %d submissions, %d valid, %d invalid, %d accepted with exception, %d findings",
