@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable, Iterator
 
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
@@ -157,3 +158,20 @@ def make_submission(plan: Plan) -> MakeSubmission:
         return Submission(unit=unit, period=period, tasks=tasks, indicators=indicators, form="json")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def running_server() -> Iterator[HTTPServer]:
+    """A real HTTP server on loopback, threaded so that a retry is served while a slow
+    handler still sleeps; one per session (stopping one takes half a second)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(running_server: HTTPServer) -> Iterator[HTTPServer]:
+    running_server.clear()
+    yield running_server
+    running_server.check_handler_errors()

@@ -23,22 +23,6 @@ from papi_etl.store.schema import Report
 from papi_etl.store.types import LOCAL_ZONE
 
 
-@pytest.fixture(scope="session")
-def running_server() -> Iterator[HTTPServer]:
-    # Threaded, so that a retry is served while a late handler still sleeps.
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(running_server: HTTPServer) -> Iterator[HTTPServer]:
-    running_server.clear()
-    yield running_server
-    running_server.check_handler_errors()
-
-
 @pytest.fixture
 def receiver(server: HTTPServer) -> Receiver:
     made = Receiver(server.url_for(PATH))

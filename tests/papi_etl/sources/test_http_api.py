@@ -112,23 +112,6 @@ class FakeKobo:
         return self.requests[index].args.to_dict()
 
 
-@pytest.fixture(scope="module")
-def running_server() -> Iterator[HTTPServer]:
-    # Threaded, so that a retry is served while a slow handler still sleeps. One per module:
-    # stopping a server takes half a second.
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(running_server: HTTPServer) -> Iterator[HTTPServer]:
-    running_server.clear()
-    yield running_server
-    running_server.check_handler_errors()
-
-
 @pytest.fixture
 def kobo(server: HTTPServer) -> FakeKobo:
     return FakeKobo(server, [submission(n) for n in range(1, 7)], honours_query=True)
