@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import Flow
-from prefect.deployments.runner import RunnerDeployment
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import RRule
 
+from deployments import intake
 from flows.collect import collect
 from flows.consolidate import consolidate
 from flows.publish import publish
@@ -19,6 +20,7 @@ from flows.remind import remind
 from flows.validate import validate
 from papi_etl import schedule
 from papi_etl.plan import load
+from papi_etl.settings import Settings
 
 FLOWS: dict[str, Flow] = {
     "collect": collect,
@@ -30,7 +32,8 @@ FLOWS: dict[str, Flow] = {
 
 
 def deployments(plan_path: Path) -> list[RunnerDeployment]:
-    """One deployment per scheduled job of the plan (paused by nothing: Prefect runs them)."""
+    """One deployment per scheduled job of the plan (paused by nothing: Prefect runs them),
+    and the intake that a dropped file triggers."""
     plan = load(plan_path).plan
     built = []
     for job in schedule.jobs(plan):
@@ -45,13 +48,22 @@ def deployments(plan_path: Path) -> list[RunnerDeployment]:
                 parameters=parameters,
                 description=f"{job.purpose_vi} / {job.purpose_en}",
                 tags=[plan.id],
+                # By module, so a run starts wherever `serve` was started from.
+                entrypoint_type=EntrypointType.MODULE_PATH,
             )
         )
+    built.append(intake.deployment(plan_path, plan))
     return built
 
 
-def serve(plan_path: Path) -> None:
-    """Register the plan's deployments with their schedules and run them until stopped."""
+def serve(plan_path: Path, settings: Settings) -> None:
+    """Register the plan's deployments with their schedules and triggers, watch the inbox,
+    and run them until stopped (Ctrl+C; Prefect then pauses the schedules)."""
     from prefect import serve as prefect_serve
 
-    prefect_serve(*deployments(plan_path))
+    plan = load(plan_path).plan
+    stop = intake.start_watching(plan, Path(settings.inbox or settings.data_dir / "inbox"))
+    try:
+        prefect_serve(*deployments(plan_path))
+    finally:
+        stop.set()

@@ -54,6 +54,7 @@ class CollectResult:
             ],
             "submissions": [
                 {
+                    "id": item.submission_id,
                     "file": item.file,
                     "unit": item.unit,
                     "period": item.period,

@@ -39,6 +39,9 @@ class Channel(Protocol):
         ...
 
 
+_SUBTYPES = {".xlsx": "vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 class EmailChannel:
     name = "email"
 
@@ -56,6 +59,13 @@ class EmailChannel:
         mail["Subject"] = message.subject
         mail["X-PAPI-Key"] = message.key
         mail.set_content(message.body)
+        for path in message.attachments:
+            mail.add_attachment(
+                path.read_bytes(),
+                maintype="application",
+                subtype=_SUBTYPES.get(path.suffix.lower(), "octet-stream"),
+                filename=path.name,
+            )
         server = dataclasses.replace(self._server, recipients=message.emails)
         EmailSink(server, **self._options).send(mail, message.key)  # type: ignore[arg-type]
 

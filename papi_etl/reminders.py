@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -29,6 +30,8 @@ class Kind(StrEnum):
     REMIND = "remind"
     OVERDUE = "overdue"
     DIGEST = "digest"
+    ALERT = "alert"  # to the operators, about a failed run (papi_etl.alerts)
+    RESULT = "result"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Message:
     subject: str
     body: str
     payload: dict[str, object] = field(default_factory=dict)
+    # Files sent with the e-mail (a webhook gets their names in the payload, not the bytes).
+    attachments: tuple[Path, ...] = ()
 
 
 def _open_findings(session: Session, plan: Plan, period: str) -> dict[str, list[schema.Finding]]:
@@ -75,10 +80,16 @@ def _what_is_wrong(status: reporting_status.UnitStatus, findings: list[schema.Fi
     if not status.received:
         return "Đơn vị chưa nộp báo cáo."
     lines = [f"Báo cáo đã nộp (phiên bản {status.version}) còn {len(findings)} lỗi cần sửa:"]
+    return "\n".join(lines + finding_lines(findings))
+
+
+def finding_lines(findings: list[schema.Finding]) -> list[str]:
+    """One line per finding, where it is and how to fix it, as a unit's officer reads it."""
+    lines = []
     for f in findings:
         where = f"sheet {f.sheet}, dòng {f.row}" if f.row else f"sheet {f.sheet}"
         lines.append(f"  - {where}, cột {f.field}: {f.message_vi} Gợi ý: {f.hint}")
-    return "\n".join(lines)
+    return lines
 
 
 def compose(

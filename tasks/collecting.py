@@ -20,22 +20,29 @@ class SourceUnavailable(Exception):
 
 @task(
     name="collect-source",
-    task_run_name="collect {source.name} {period}",
+    task_run_name="collect {source.name}",
     retries=2,
     retry_delay_seconds=[60, 300],
     retry_condition_fn=retry_unless_domain_error,
     cache_policy=NONE,
 )
-def collect_from(workspace: Workspace, source: Source, period: str) -> dict[str, object]:
+def collect_from(
+    workspace: Workspace, source: Source, period: str | None = None
+) -> dict[str, object]:
+    """Take in what the source holds; with a period, show progress against the units that
+    owe it a report (a drop-triggered intake does not know the period before reading)."""
     logger = get_run_logger()
-    with workspace.sessions() as session:
-        owing = len(reporting_status.of_period(session, workspace.plan, period))
-    progress = Progress(
-        "collect-progress", period, owing, f"Thu thập báo cáo kỳ {period} từ {source.name}"
-    )
+    progress: Progress | None = None
+    if period is not None:
+        with workspace.sessions() as session:
+            owing = len(reporting_status.of_period(session, workspace.plan, period))
+        progress = Progress(
+            "collect-progress", period, owing, f"Thu thập báo cáo kỳ {period} từ {source.name}"
+        )
 
     def seen(item: Ingested) -> None:
-        progress.step()
+        if progress is not None:
+            progress.step()
         if item.outcome is Outcome.REJECTED:
             logger.warning("%s rejected: %s", item.file, item.reason_en)
         elif item.outcome is not Outcome.DUPLICATE:  # a duplicate is the normal case
@@ -46,7 +53,8 @@ def collect_from(workspace: Workspace, source: Source, period: str) -> dict[str,
     result = collect.collect(
         workspace.sessions, workspace.plan, [source], workspace.data_dir, on_item=seen
     )
-    progress.finish()
+    if progress is not None:
+        progress.finish()
     summary = result.as_dict()
     logger.info(
         "received %s: %s new, %s superseding, %s duplicate, %s rejected",

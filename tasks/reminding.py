@@ -33,15 +33,21 @@ def channels(settings: Settings) -> list[notify.Channel]:
 def remind(
     workspace: Workspace, settings: Settings, period: str, kind: str, now: dt.datetime
 ) -> notify.Sent:
-    logger = get_run_logger()
     chosen = calendar.period(workspace.plan, period)
     with workspace.sessions() as session:
         messages = reminders.compose(session, workspace.plan, chosen, reminders.Kind(kind), now)
+    return send_logged(workspace, settings, messages, f"{kind} {period}")
+
+
+def send_logged(
+    workspace: Workspace, settings: Settings, messages: list[reminders.Message], what: str
+) -> notify.Sent:
+    """Send on every configured channel and say in the run's log what went where."""
+    logger = get_run_logger()
     outcome = notify.send(workspace.sessions, workspace.plan, messages, channels(settings))
     logger.info(
-        "%s %s: %d messages, %d sent, %d already sent, %d failed, no address: %s",
-        kind,
-        period,
+        "%s: %d messages, %d sent, %d already sent, %d failed, no address: %s",
+        what,
         len(messages),
         outcome.sent,
         outcome.skipped,

@@ -9,11 +9,15 @@ fail, never skip: CI must not pass on SQLite alone.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import secrets
+import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
@@ -175,3 +179,34 @@ def server(running_server: HTTPServer) -> Iterator[HTTPServer]:
     running_server.clear()
     yield running_server
     running_server.check_handler_errors()
+
+
+class Mailbox:
+    """What a real SMTP server on loopback (aiosmtpd) received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.port = 0
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802 (aiosmtpd)
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def url(self) -> str:
+        """PAPI_SMTP_URL for this server (plain SMTP on loopback, the district's sender)."""
+        return f"smtp://127.0.0.1:{self.port}?from=pnv@binhtan.example&starttls=0"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    box.port = port
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box
+    controller.stop()

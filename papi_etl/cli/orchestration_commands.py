@@ -22,6 +22,7 @@ from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settin
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
 from papi_etl.orchestration_env import prepare
+from papi_etl.sources.inbox import unit_folders
 
 DEMO_MARK = ".papi-demo"
 
@@ -132,10 +133,34 @@ def ui(
     raise typer.Exit(subprocess.call([str(prefect), "server", "start"]))
 
 
-def serve(plan: PlanOption = None) -> None:
-    """Production mode: register the plan's deployments with their schedules and run them."""
+def serve(
+    plan: PlanOption = None,
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server when PREFECT_API_URL is unset.")
+    ] = 4200,
+) -> None:
+    """Production mode: register the plan's deployments with their schedules and run them;
+    validate a file as soon as it is dropped in the inbox."""
     loaded = load_plan(plan)
-    prepare(settings())
+    config = settings()
+    prepare(config)
+    inbox = config.inbox or config.data_dir / "inbox"
+    made = unit_folders(loaded.plan, inbox)
+    echo(f"Thư mục nhận báo cáo / inbox: {inbox} ({len(made)} thư mục đơn vị)")
+    # The server must be known before Prefect is imported: it reads its settings once.
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from deployments.server_process import PrefectServer
+
+        server = PrefectServer(Path(os.environ["PREFECT_HOME"]), port=port).start()
+        os.environ["PREFECT_API_URL"] = f"{server.url}/api"
+        echo(f"Prefect UI: {server.url}  (máy chủ cục bộ / local server, log {server.log})")
+    # A run triggered by a dropped file starts within this many seconds.
+    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "2")
     from deployments.build import serve as serve_deployments
 
-    serve_deployments(loaded.path.resolve())
+    try:
+        serve_deployments(loaded.path.resolve(), config)
+    finally:
+        if server is not None:
+            server.stop()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from papi_etl.plan.model import Plan
 from papi_etl.sources.base import Received, SourceError
 
 
@@ -21,6 +22,27 @@ def _is_working_file(path: Path) -> bool:
     # Excel's lock files (~$x.xlsx), hidden files and partial uploads are not submissions.
     name = path.name
     return name.startswith(("~$", ".")) or name.endswith((".tmp", ".part", ".crdownload"))
+
+
+def dropped_files(root: Path) -> list[Path]:
+    """Every file lying in a unit's folder that could be a submission (what the collector
+    reads and what the watcher of `serve` looks at)."""
+    return [
+        path
+        for unit_dir in sorted(p for p in root.iterdir() if p.is_dir())
+        for path in sorted(unit_dir.rglob("*"))
+        if path.is_file() and not _is_working_file(path)
+    ]
+
+
+def unit_folders(plan: Plan, root: Path) -> list[Path]:
+    """Make a folder for every unit of the plan, so an officer sees where to drop a report."""
+    made = []
+    for unit in plan.units:
+        folder = root / unit.code
+        folder.mkdir(parents=True, exist_ok=True)
+        made.append(folder)
+    return made
 
 
 @dataclass(frozen=True)
@@ -32,11 +54,7 @@ class InboxSource:
         """Every file under a unit's folder, oldest first; `cursor` is not used."""
         if not self.root.is_dir():
             raise SourceError(f"The inbox folder {self.root} does not exist.")
-        found: list[tuple[float, Path]] = []
-        for unit_dir in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            for path in sorted(unit_dir.rglob("*")):
-                if path.is_file() and not _is_working_file(path):
-                    found.append((path.stat().st_mtime, path))
+        found = [(path.stat().st_mtime, path) for path in dropped_files(self.root)]
         for mtime, path in sorted(found):
             unit_dir = path.relative_to(self.root).parts[0]
             yield Received(

@@ -34,6 +34,12 @@ def _finding(row: schema.Finding, submission: schema.Submission) -> Finding:
     )
 
 
+def path_of(data_dir: Path, submission: schema.Submission) -> Path:
+    """Where the feedback workbook of one version of a report is written."""
+    name = f"{submission.unit_code}_{submission.period_code}_v{submission.version}_phan-hoi.xlsx"
+    return data_dir / "feedback" / submission.period_code / name
+
+
 def write_for_period(
     sessions: sessionmaker[Session], plan: Plan, period: str, data_dir: Path
 ) -> list[Path]:
@@ -55,8 +61,7 @@ def write_for_period(
                 for f in submission.findings
                 if f.state == schema.FindingState.OPEN
             ]
-            name = f"{submission.unit_code}_{period}_v{submission.version}_phan-hoi.xlsx"
-            path = data_dir / "feedback" / period / name
+            path = path_of(data_dir, submission)
             content = archive.read(data_dir, raw.sha256)
             feedback.write(path, content, raw.original_name, findings, plan)
             written.append(path)

@@ -1,0 +1,118 @@
+"""A standalone Prefect server (`prefect server start`) in a child process.
+
+`serve` needs a server that outlives a flow run and runs its services (the triggers that
+start the intake on a dropped file, the schedules): the temporary server Prefect starts
+for a lone flow call does not emit or react to events. With no PREFECT_API_URL, `serve`
+starts this one on the data dir's Prefect state, so the operator's UI shows the same runs
+as `papi-etl ui`. Benchmarks and end-to-end tests start it the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from papi_etl.errors import ConfigurationError
+
+QUIET = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+class PrefectServer:
+    """`with PrefectServer(home) as server:` → `server.url` answers, or a clear error."""
+
+    def __init__(
+        self, home: Path, port: int | None = None, host: str = "127.0.0.1", timeout: float = 180
+    ) -> None:
+        self.home = home
+        self.host = host
+        self.port = port or free_port()
+        self.timeout = timeout
+        self.url = f"http://{host}:{self.port}"
+        self.log = home / "server.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> PrefectServer:
+        if healthy(self.url):
+            raise ConfigurationError(
+                f"A server already answers on {self.url}: set PREFECT_API_URL={self.url}/api "
+                "to use it, or choose another port.",
+                f"Đã có máy chủ chạy tại {self.url}: đặt PREFECT_API_URL={self.url}/api để "
+                "dùng máy chủ đó, hoặc chọn cổng khác.",
+            )
+        self.home.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            **QUIET,
+            "PREFECT_HOME": str(self.home),
+            "PREFECT_SERVER_API_HOST": self.host,
+            "PREFECT_SERVER_API_PORT": str(self.port),
+        }
+        env.pop("PREFECT_API_URL", None)
+        prefect = Path(sys.executable).with_name("prefect")
+        with self.log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [str(prefect), "server", "start"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Out of the terminal's process group: Ctrl+C stops `serve`, which pauses
+                # its schedules through this server and only then stops it.
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if healthy(self.url):
+                return self
+            if self._process.poll() is not None:
+                break
+            time.sleep(0.5)
+        self.stop()
+        tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise ConfigurationError(
+            f"The Prefect server did not start on {self.url} (log: {self.log}):\n{tail}",
+            f"Không khởi động được máy chủ Prefect tại {self.url} (xem {self.log}).",
+        )
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def __enter__(self) -> PrefectServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
