@@ -6,6 +6,7 @@ hands them to Prefect. Deployments are named `<flow>/<plan id>`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect import Flow
@@ -13,6 +14,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import RRule
 
 from deployments import intake
+from deployments.alerts import alert_deployment
 from flows.collect import collect
 from flows.consolidate import consolidate
 from flows.publish import publish
@@ -33,7 +35,7 @@ FLOWS: dict[str, Flow] = {
 
 def deployments(plan_path: Path) -> list[RunnerDeployment]:
     """One deployment per scheduled job of the plan (paused by nothing: Prefect runs them),
-    and the intake that a dropped file triggers."""
+    the intake that a dropped file triggers, and the operators' alert on a failed run."""
     plan = load(plan_path).plan
     built = []
     for job in schedule.jobs(plan):
@@ -53,17 +55,36 @@ def deployments(plan_path: Path) -> list[RunnerDeployment]:
             )
         )
     built.append(intake.deployment(plan_path, plan))
+    built.append(alert_deployment(plan_path))
     return built
 
 
-def serve(plan_path: Path, settings: Settings) -> None:
-    """Register the plan's deployments with their schedules and triggers, watch the inbox,
-    and run them until stopped (Ctrl+C; Prefect then pauses the schedules)."""
-    from prefect import serve as prefect_serve
+def serve(plan_path: Path, settings: Settings, say: Callable[[str], None]) -> None:
+    """Register the plan's deployments with their schedules and triggers, then watch the
+    inbox and run them until stopped (Ctrl+C or SIGTERM; the schedules are then paused).
+
+    The watcher starts only once the deployments and the intake trigger are registered:
+    an event emitted before its trigger exists would be lost, and a file already in the
+    inbox would wait for the next scheduled collection."""
+    import asyncio
+
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
 
     plan = load(plan_path).plan
+    runner = Runner(name=f"papi-etl {plan.id}", pause_on_shutdown=True)
+    built = deployments(plan_path)
+    for deployment in built:
+        runner.add_deployment(deployment)
     stop = intake.start_watching(plan, Path(settings.inbox or settings.data_dir / "inbox"))
+    say(
+        f"Đang chạy {len(built)} deployment (Ctrl+C để dừng) / serving: "
+        + ", ".join(f"{d.flow_name}/{d.name}" for d in built)
+    )
     try:
-        prefect_serve(*deployments(plan_path))
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass  # the runner has paused the schedules on its way out
     finally:
         stop.set()
+    say("Đã dừng; các lịch chạy được tạm dừng / stopped; schedules paused.")

@@ -7,9 +7,10 @@ environment. Secrets are `SecretStr`, so they never show in a repr or a log line
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "plans" / "461-KH-UBND-binh-tan.yaml"
 
@@ -35,6 +36,30 @@ class Settings(BaseSettings):
     http_source_retries: int = Field(
         default=5, ge=0, le=20, description="retries of a failed page, with growing waits"
     )
+    # Who runs the system, not who is in the plan: alerts about failed runs go here.
+    operator_emails: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="operators' e-mail addresses, comma-separated"
+    )
+    operator_webhook: str | None = Field(
+        default=None, description="where alerts about failed runs are posted as JSON"
+    )
+
+    @field_validator("operator_emails", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        # An environment variable holds one string; a list is clearer there as "a@x,b@y"
+        # than as JSON.
+        if isinstance(value, str):
+            value = tuple(a.strip() for a in value.split(",") if a.strip())
+        for address in value if isinstance(value, (tuple, list)) else ():
+            if "@" not in str(address).strip("@"):
+                raise ValueError(f"not an e-mail address: {address!r}")
+        return value
+
+    @field_validator("operator_webhook", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def resolved_database_url(self) -> str:

@@ -4,14 +4,11 @@ webhook on loopback, each at most once."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import json
 import socket
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -26,29 +23,6 @@ from papi_etl.store import schema
 from papi_etl.workspace import open_workspace
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802 (aiosmtpd)
-        self.messages.append(
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +45,9 @@ def _channel(port: int) -> notify.EmailChannel:
     return notify.EmailChannel(parse_smtp_url(url), timeout=5.0, sleep=lambda _s: None)
 
 
-def test_units_without_a_valid_report_are_reminded_once(period_store, smtp):
+def test_units_without_a_valid_report_are_reminded_once(period_store, mailbox):
     workspace, period, missing = period_store
-    box, port = smtp
+    box, port = mailbox, mailbox.port
     now = dt.datetime(2019, 3, 5, 8, 0, tzinfo=HCM)
     with workspace.sessions() as session:
         messages = reminders.compose(session, workspace.plan, period, reminders.Kind.REMIND, now)
