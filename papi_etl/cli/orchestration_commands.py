@@ -160,7 +160,7 @@ def serve(
     from deployments.build import serve as serve_deployments
 
     try:
-        serve_deployments(loaded.path.resolve(), config)
+        serve_deployments(loaded.path.resolve(), config, echo)
     finally:
         if server is not None:
             server.stop()
