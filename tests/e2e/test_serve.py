@@ -5,76 +5,30 @@ run that fails alerts the operators through the automation; SIGTERM pauses the s
 
 The bundled plan's validity ended in 2019, so the test serves a copy valid from this year
 on (a live plan is what `serve` is for). How long a drop takes to be answered is measured
-by `python -m benchmarks.intake`, not here.
+by `python -m benchmarks.intake`, not here; its harness (the plan copy, `serve` in a child
+process) is the one used here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import re
 import shutil
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
 
+from benchmarks.intake import Served, plan_valid_now, serve_env
 from deployments.server_process import free_port
 from papi_etl import calendar, forms, synth
 from papi_etl.plan import load
-from papi_etl.settings import DEFAULT_PLAN, Settings
+from papi_etl.settings import Settings
 from papi_etl.store import schema
 from papi_etl.workspace import open_workspace
 
 pytestmark = pytest.mark.e2e
 
 WAIT = 240  # seconds before the test gives up on something that should take seconds
-
-
-def plan_valid_now(folder: Path) -> Path:
-    """The bundled plan, valid from 1 January of this year to the end of the next."""
-    year = dt.date.today().year
-    text = DEFAULT_PLAN.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^  valid_from: .*$", f"  valid_from: {year}-01-01", text)
-    text = re.sub(r"(?m)^  valid_until: .*$", f"  valid_until: {year + 1}-12-31", text)
-    path = folder / "plan-valid-now.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-class Served:
-    """`papi-etl serve` in a child process, its output collected line by line."""
-
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "papi_etl", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def wait_for(self, text: str) -> None:
-        deadline = time.monotonic() + WAIT
-        while text not in self.output():
-            assert self.process.poll() is None, f"serve exited:\n{self.output()[-4000:]}"
-            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output()[-4000:]}"
-            time.sleep(0.5)
 
 
 def wait_until(condition, what: str, served: Served):
@@ -103,16 +57,10 @@ def test_serve_answers_a_dropped_file_and_alerts_on_a_failed_run(tmp_path, mailb
         if r.unit.code == faulty.unit.code
     )
     data_dir = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPI_", "PREFECT_"))}
-    env |= {
-        "PAPI_DATA_DIR": str(data_dir),
-        "PAPI_PLAN": str(plan_path),
-        "PAPI_SMTP_URL": mailbox.url(),
-        "PAPI_OPERATOR_EMAILS": "it@binhtan.example",
-    }
+    env = serve_env(data_dir, plan_path, mailbox.url(), PAPI_OPERATOR_EMAILS="it@binhtan.example")
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
-    served = Served(env, port)
+    served = Served(env, port, wait=WAIT)
     try:
         served.wait_for("serving:")
         unit_dir = data_dir / "inbox" / faulty.unit.code
@@ -163,7 +111,6 @@ def test_serve_answers_a_dropped_file_and_alerts_on_a_failed_run(tmp_path, mailb
         ).json()
         assert len(runs) >= 3 and {r["state_type"] for r in runs} == {"COMPLETED"}
     finally:
-        served.process.terminate()
-        served.process.wait(timeout=120)
-    assert served.process.returncode == 0, served.output()[-4000:]
+        returncode = served.stop()
+    assert returncode == 0, served.output()[-4000:]
     assert "stopped; schedules paused" in served.output()
