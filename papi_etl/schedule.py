@@ -131,3 +131,14 @@ def runs_for_period(plan: Plan, job: Job, period: Period) -> list[dt.datetime]:
 def validity_ended(plan: Plan, now: dt.datetime) -> bool:
     zone = ZoneInfo(plan.calendar.timezone)
     return now.astimezone(zone).date() > plan.calendar.valid_until
+
+
+def validity_ended_notice(plan: Plan) -> str:
+    """What `schedule` and `serve` say when the plan's validity has ended: plainly, so that
+    nobody waits for runs that will not come."""
+    ended = f"{plan.calendar.valid_until:%d/%m/%Y}"
+    return (
+        f"Kế hoạch {plan.document.number} đã hết hiệu lực từ ngày {ended}: các lịch chạy "
+        "không còn lần chạy nào mới.\n"
+        f"The plan's validity ended on {ended}: its schedules start no further runs."
+    )

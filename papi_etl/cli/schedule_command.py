@@ -43,14 +43,7 @@ def schedule(
         return
     now = dt.datetime.now(dt.UTC)
     if jobs_of.validity_ended(p, now):
-        echo(
-            f"Kế hoạch {p.document.number} đã hết hiệu lực từ ngày "
-            f"{p.calendar.valid_until:%d/%m/%Y}: các lịch dưới đây không còn lần chạy nào mới."
-        )
-        echo(
-            f"The plan's validity ended on {p.calendar.valid_until:%d/%m/%Y}: the schedules "
-            "below start no further runs."
-        )
+        echo(jobs_of.validity_ended_notice(p))
         echo()
     for job, times in listing:
         echo(f"{jobs_of.deployment_name(p, job)}  ({job.purpose_vi})")
