@@ -16,8 +16,10 @@ from typing import Annotated
 import typer
 
 from papi_etl import calendar
+from papi_etl.calendar import Period
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
+from papi_etl.plan.model import Plan
 from papi_etl.synth import DEFAULT_SEED, MANIFEST_NAME, build, write
 
 
@@ -53,6 +55,15 @@ def synth(
             help="Every unit on time, complete and valid: no late, missing or bad report.",
         ),
     ] = False,
+    districts: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=999,
+            help="Districts shaped like the plan's, for load tests: with N > 1, each gets "
+            "its own inbox <DIR>/district-001/... and seed (S, S+1, ...).",
+        ),
+    ] = 1,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -64,47 +75,65 @@ def synth(
         periods = [p for p in calendar.periods(loaded) if p.code in wanted]
     else:
         periods = calendar.periods(loaded)
-    reports = build(loaded, seed, periods, form.value, clean=clean)
+    if districts == 1:
+        made = [_district(loaded, periods, out, form, seed, clean)]
+    else:
+        made = [
+            _district(loaded, periods, out / f"district-{n:03d}", form, seed + n - 1, clean)
+            for n in range(1, districts + 1)
+        ]
+    if json:
+        emit_json(made[0] if districts == 1 else {"districts": made})
+        return
+    for summary in made:
+        _show(summary)
+
+
+def _district(
+    plan: Plan, periods: list[Period], out: Path, form: Form, seed: int, clean: bool
+) -> dict[str, object]:
+    """One district's inbox written; its summary as `synth --json` prints it."""
+    reports = build(plan, seed, periods, form.value, clean=clean)
     try:
-        summaries = write(loaded, reports, out, form.value, seed=seed, clean=clean)
+        summaries = write(plan, reports, out, form.value, seed=seed, clean=clean)
     except OSError as error:
         sys.stderr.write(
             f"Không ghi được vào thư mục {out} / cannot write to {out}: {error.strerror or error}\n"
         )
         raise typer.Exit(2) from None
-    manifest = out / MANIFEST_NAME
     totals = {
         key: sum(getattr(s, key) for s in summaries)
         for key in ("files", "late", "missing", "erroneous")
     }
-    if json:
-        emit_json(
+    return {
+        "folder": str(out),
+        "manifest": str(out / MANIFEST_NAME),
+        "format": form.value,
+        "seed": seed,
+        "clean": clean,
+        **totals,
+        "periods": [
             {
-                "folder": str(out),
-                "manifest": str(manifest),
-                "format": form.value,
-                "seed": seed,
-                "clean": clean,
-                **totals,
-                "periods": [
-                    {
-                        "period": s.period,
-                        "files": s.files,
-                        "late": s.late,
-                        "missing": s.missing,
-                        "erroneous": s.erroneous,
-                    }
-                    for s in summaries
-                ],
+                "period": s.period,
+                "label_vi": s.label_vi,
+                "files": s.files,
+                "late": s.late,
+                "missing": s.missing,
+                "erroneous": s.erroneous,
             }
-        )
-        return
-    echo(f"Dữ liệu mô phỏng (synthetic data), seed {seed}, dạng {form.value}, vào {out}:")
+            for s in summaries
+        ],
+    }
+
+
+def _show(made: dict[str, object]) -> None:
+    out, seed, form, totals = made["folder"], made["seed"], made["format"], made
+    echo(f"Dữ liệu mô phỏng (synthetic data), seed {seed}, dạng {form}, vào {out}:")
     echo(f"{'kỳ':<8} {'nhãn':<24} {'tệp':>5} {'trễ hạn':>8} {'không nộp':>10} {'có lỗi':>7}")
-    for s in summaries:
+    for s in made["periods"]:  # type: ignore[attr-defined]
         echo(
-            f"{s.period:<8} {s.label_vi:<24} {s.files:>5} {s.late:>8} {s.missing:>10} "
-            f"{s.erroneous:>7}"
+            f"{s['period']:<8} {s['label_vi']:<24} {s['files']:>5} {s['late']:>8} "
+            f"{s['missing']:>10} {s['erroneous']:>7}"
         )
     echo(
         f"Tổng cộng: {totals['files']} tệp, {totals['late']} trễ hạn, {totals['missing']} "
@@ -112,5 +141,5 @@ def synth(
     )
     echo(
         f"Wrote {totals['files']} files: {totals['late']} late, {totals['missing']} missing, "
-        f"{totals['erroneous']} with errors. Manifest: {manifest}"
+        f"{totals['erroneous']} with errors. Manifest: {made['manifest']}"
     )

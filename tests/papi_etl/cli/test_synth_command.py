@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 
 
 def test_synth_writes_the_inbox_layout_and_says_what_it_wrote(papi, tmp_path):
@@ -75,3 +76,29 @@ def test_synth_says_so_when_the_folder_cannot_be_written(papi, tmp_path):
     result = papi("synth", "-o", str(blocker), "--format", "json", "--period", "2019-Q1")
     assert result.code == 2
     assert "cannot write to" in result.err and "Traceback" not in result.err
+
+
+def test_several_districts_get_their_own_inbox_and_seed(papi, tmp_path):
+    out = tmp_path / "load"
+    result = papi(
+        "synth", "-o", str(out), "--format", "json", "--period", "2019-Q1",
+        "--districts", "3", "--seed", "10", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    made = json.loads(result.out)["districts"]
+    assert [d["folder"] for d in made] == [str(out / f"district-00{n}") for n in (1, 2, 3)]
+    assert [d["seed"] for d in made] == [10, 11, 12]
+    folders = [Path(d["folder"]) for d in made]
+    manifests = [json.loads((f / ".synth-manifest.json").read_text()) for f in folders]
+    fates = [
+        {u: (e["late"], e["missing"]) for u, e in m["periods"]["2019-Q1"]["units"].items()}
+        for m in manifests
+    ]
+    assert fates[0] != fates[1] != fates[2], "each district has its own mix"
+    assert [len(list(f.glob("*/*.json"))) for f in folders] == [d["files"] for d in made]
+
+
+def test_zero_districts_is_refused(papi, tmp_path):
+    result = papi("synth", "-o", str(tmp_path / "x"), "--districts", "0")
+    assert result.code == 2 and "--districts" in result.err
+    assert not (tmp_path / "x").exists()
