@@ -34,11 +34,23 @@ def free_port() -> int:
 
 
 def healthy(url: str) -> bool:
+    """True when a Prefect server answers at `url` (its root, not its `/api`)."""
     try:
         with urllib.request.urlopen(f"{url}/api/health", timeout=2) as answer:
             return answer.status == 200
     except OSError:
         return False
+
+
+def require(api_url: str) -> None:
+    """Refuse to start on a PREFECT_API_URL where no server answers, with what to do."""
+    if not healthy(api_url.rstrip("/").removesuffix("/api")):
+        raise ConfigurationError(
+            f"No Prefect server answers at PREFECT_API_URL={api_url}: start it "
+            "(prefect server start) or unset PREFECT_API_URL to let serve start its own.",
+            f"Không kết nối được máy chủ Prefect tại {api_url}: hãy khởi động máy chủ, hoặc "
+            "bỏ biến PREFECT_API_URL để lệnh serve tự khởi động máy chủ cục bộ.",
+        )
 
 
 class PrefectServer:

@@ -7,6 +7,7 @@ PAPI_DATA_DIR/prefect unless PREFECT_API_URL names a server).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from papi_etl import calendar, synth
+from papi_etl import calendar, schedule, synth
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
@@ -147,11 +148,15 @@ def serve(
     inbox = config.inbox or config.data_dir / "inbox"
     made = unit_folders(loaded.plan, inbox)
     echo(f"Thư mục nhận báo cáo / inbox: {inbox} ({len(made)} thư mục đơn vị)")
+    if schedule.validity_ended(loaded.plan, dt.datetime.now(dt.UTC)):
+        echo(schedule.validity_ended_notice(loaded.plan))
     # The server must be known before Prefect is imported: it reads its settings once.
-    server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        from deployments.server_process import PrefectServer
+    from deployments.server_process import PrefectServer, require
 
+    server = None
+    if os.environ.get("PREFECT_API_URL"):
+        require(os.environ["PREFECT_API_URL"])
+    else:
         server = PrefectServer(Path(os.environ["PREFECT_HOME"]), port=port).start()
         os.environ["PREFECT_API_URL"] = f"{server.url}/api"
         echo(f"Prefect UI: {server.url}  (máy chủ cục bộ / local server, log {server.log})")
