@@ -11,8 +11,8 @@ rules written directly in vectorised pandas, on the same frames.
     replicated under new submission ids, then perturbed so that a share (`--bad`) of the
     rows breaks one rule each.
 
-For each: rows, GX time (`runner.validate`, findings included: one SUMMARY run per suite
-plus one COMPLETE run of what failed), rows/s, the pandas reference's time, the ratio, a
+For each: rows, GX time (`runner.validate`, findings included: one COMPLETE run per
+suite), rows/s, the pandas reference's time, the ratio, a
 check that both find the same (submission, row) failures per (sheet, rule), and peak RSS.
 A measurement, not a test: it always exits 0 and prints PASS/MISS against the goals.
 """
@@ -298,43 +298,32 @@ def _compare(gx: dict, pd_: dict) -> list[str]:
 
 
 def gx_breakdown(frames, period) -> dict[str, float]:
-    """Where runner.validate's time goes: the SUMMARY runs (counts only), the COMPLETE run of
-    what failed, and turning its rows into findings (runner internals, same calls)."""
+    """Where runner.validate's time goes: GX's one COMPLETE run per suite (over the columns
+    it reads), and turning the failing rows into findings (runner internals, same calls)."""
     from expectations import runner, suites
 
     parameters = {
         suites.PERIOD_STARTS: runner._midnight(period.starts),
         suites.PERIOD_ENDS: runner._midnight(period.ends),
     }
-    spent = {"summary": 0.0, "complete": 0.0, "findings": 0.0}
-    engine = runner._shared_engine()
-    for check in engine.checks_of(frames.plan):
-        frame = getattr(frames, check.frame)
+    spent = {"GX runs": 0.0, "findings": 0.0}
+    for check in runner._shared_engine().checks_of(frames.plan):
         t0 = time.perf_counter()
-        summary = check.definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format="SUMMARY",
-        )
-        engine.forget_results()
-        spent["summary"] += time.perf_counter() - t0
-        failed = [r for r in summary.results if not r.success]
-        if not failed:
-            continue
+        frame, result = runner._run(check, getattr(frames, check.frame), parameters)
+        spent["GX runs"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        detail = runner._detail(check, frame, failed, parameters)
-        spent["complete"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for result in detail.results:
-            runner._findings(result, frame, check.key, period)
+        for failure in (r for r in result.results if not r.success):
+            runner._findings(failure, frame, period)
         spent["findings"] += time.perf_counter() - t0
     return spent
 
 
 def per_rule(frames, period) -> None:
-    """Each expectation alone over the frames, SUMMARY then COMPLETE: which rules cost most
-    (alone, each pays GX's per-validation fixed cost, so the sum exceeds the suite's run)."""
+    """Each expectation alone over the frames, run as the runner runs a suite: which rules
+    cost most (alone, each pays GX's per-validation fixed cost, so the sum exceeds the
+    suite's run)."""
     import copy
+    import dataclasses
 
     import great_expectations as gx
 
@@ -344,33 +333,27 @@ def per_rule(frames, period) -> None:
         suites.PERIOD_STARTS: runner._midnight(period.starts),
         suites.PERIOD_ENDS: runner._midnight(period.ends),
     }
-    complete = {
-        "result_format": "COMPLETE",
-        "return_unexpected_index_query": False,
-        "partial_unexpected_count": 0,
-    }
     timings = []
     for check in runner._shared_engine().checks_of(frames.plan):
-        frame = getattr(frames, check.frame)
-        batch = check.batch.get_batch(batch_parameters={"dataframe": frame})
-        for rule, expectation in check.expectations.items():
-            suite = gx.ExpectationSuite(
-                name=f"alone.{check.frame}.{rule}", expectations=[copy.copy(expectation)]
+        for expectation in check.definition.suite.expectations:
+            rule = expectation.meta["rule"]
+            alone = gx.ValidationDefinition(
+                name=f"alone.{check.frame}.{rule}",
+                data=check.definition.batch_definition,
+                suite=gx.ExpectationSuite(
+                    name=f"alone.{check.frame}.{rule}", expectations=[copy.copy(expectation)]
+                ),
             )
-            spent = []
-            for result_format in (
-                "SUMMARY",
-                {**complete, "unexpected_index_column_names": list(check.key)},
-            ):
-                t0 = time.perf_counter()
-                batch.validate(
-                    suite, result_format=result_format, expectation_parameters=dict(parameters)
-                )
-                spent.append(time.perf_counter() - t0)
-            timings.append((spent[0], spent[1], check.frame, rule))
-    print("  each expectation alone (SUMMARY, COMPLETE with row keys):")
-    for summary, detail, frame, rule in sorted(timings, reverse=True):
-        print(f"    {frame:10s} {rule:28s} {summary:6.2f} s  {detail:6.2f} s")
+            t0 = time.perf_counter()
+            runner._run(
+                dataclasses.replace(check, definition=alone),
+                getattr(frames, check.frame),
+                parameters,
+            )
+            timings.append((time.perf_counter() - t0, check.frame, rule))
+    print("  each expectation alone (as the runner runs a suite: COMPLETE, rows by position):")
+    for spent, frame, rule in sorted(timings, reverse=True):
+        print(f"    {frame:10s} {rule:28s} {spent:6.2f} s")
 
 
 def measure(label: str, frames, period, repeat: int, profile: bool) -> dict[str, float]:

@@ -35,7 +35,10 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.custom import ExpectColumnValuesToBeWholeNonNegative
+from expectations.custom import (
+    ExpectColumnValuesToBeDatesBetween,
+    ExpectColumnValuesToBeWholeNonNegative,
+)
 from papi_etl.plan.model import Plan, ValueType
 from papi_etl.schema import (
     ASSIGNED,
@@ -375,7 +378,7 @@ def tasks_suite(plan: Plan) -> gx.ExpectationSuite:
                     column=EVIDENCE_NUMBER, row_condition=_DONE_WITH_EVIDENCE),
             _expect(gxe.ExpectColumnValuesToNotBeNull, EVIDENCE_DATE_REQUIRED, sheet, words,
                     column=EVIDENCE_DATE, row_condition=_DONE_WITH_EVIDENCE),
-            _expect(gxe.ExpectColumnValuesToBeBetween, EVIDENCE_DATE_IN_PERIOD, sheet, words,
+            _expect(ExpectColumnValuesToBeDatesBetween, EVIDENCE_DATE_IN_PERIOD, sheet, words,
                     column=EVIDENCE_DATE, min_value={"$PARAMETER": PERIOD_STARTS},
                     max_value={"$PARAMETER": PERIOD_ENDS}),
             _expect(gxe.ExpectColumnPairValuesToBeEqual, UNIT_MATCHES, sheet, words,
