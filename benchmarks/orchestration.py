@@ -6,11 +6,15 @@ Prefect server, vs the same papi_etl calls without Prefect.
 
 Each run gets a fresh PAPI_DATA_DIR whose inbox holds every unit's synthetic report of the
 period (json form, the seeded mix of late, missing and erroneous reports), copied from one
-generated once. Flows: `flows.run_period.run_period` with PREFECT_API_URL pointing at a
-`prefect server start` subprocess (own PREFECT_HOME in a temp dir, analytics off). Plain:
-open_workspace, collect.collect (inbox source), expectations.period.validate_period,
-validation.feedback_files.write_for_period, metrics.period.compute_and_store,
-report.produce.produce. Both are warmed once (imports, GX context, store migrations), then
+generated once. Flows: `flows.run_period.run_period` as `papi-etl run` calls it (Prefect's
+environment from `papi_etl.orchestration_env.prepare`, `deployments.local_server.foreground`)
+with PREFECT_API_URL pointing at a `prefect server start` subprocess started in that same
+environment (own PREFECT_HOME in a temp dir). Plain: open_workspace, collect.collect (inbox
+source), expectations.period.validate_period (with the run's Data Docs, as the validate
+flow builds them), validation.feedback_files.write_for_period,
+metrics.period.compute_and_store, report.produce.produce (given those metrics, as the
+consolidate flow does), and report.produce.produce again (publish's check that the report is
+current: unchanged). Both are warmed once (imports, GX context, store migrations), then
 timed `--runs` times each, alternating; the medians are compared. Always exits 0.
 """
 
@@ -99,10 +103,12 @@ def fresh_data_dir(root: Path, template: Path, name: str) -> Path:
 
 
 def run_flows(period: str) -> dict:
+    from deployments.local_server import foreground
     from flows.run_period import run_period
     from papi_etl.settings import DEFAULT_PLAN
 
-    return run_period(plan=str(DEFAULT_PLAN), period=period)
+    with foreground():
+        return run_period(plan=str(DEFAULT_PLAN), period=period)
 
 
 def run_plain(period: str, steps: dict[str, list[float]] | None = None) -> dict:
@@ -132,15 +138,18 @@ def run_plain(period: str, steps: dict[str, list[float]] | None = None) -> dict:
         sessions, plan, configured.sources(settings, only={configured.INBOX}), data_dir
     )
     lap("collect")
-    checked = validate_period(sessions, plan, period)
+    checked = validate_period(sessions, plan, period, data_dir / "data-docs")
     lap("validate_period")
     written = feedback_files.write_for_period(sessions, plan, period, data_dir)
     lap("feedback")
     metrics, _ = compute_and_store(sessions, plan, period)
     lap("metrics")
     with sessions.begin() as session:
-        produced = produce(session, plan, period, data_dir / "reports")
+        produced = produce(session, plan, period, data_dir / "reports", metrics=metrics)
     lap("report")
+    with sessions.begin() as session:
+        produce(session, plan, period, data_dir / "reports")
+    lap("publish_check")
     return {
         "received": collected.as_dict()["received"],
         "findings": checked.findings,
@@ -173,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(_QUIET)
     for name in [k for k in os.environ if k.startswith("PAPI_")]:
         del os.environ[name]
+    from papi_etl.orchestration_env import prepare
+    from papi_etl.settings import Settings
+
+    # The settings `papi-etl run`, `ui` and `serve` give Prefect's client and server.
+    prepare(Settings(data_dir=root))
     server = None
     try:
         server, url, started = start_server(root / "prefect-server-home")

@@ -18,17 +18,9 @@ def consolidate(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dic
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
     metrics = consolidating.metrics(workspace, code)
-    produced = consolidating.report(workspace, code)
+    produced = consolidating.report(workspace, code, metrics)
     artifacts.reporting_status_table(workspace, code)
-    summary = produced.paths.get("md")
-    if summary is not None:
-        artifacts.markdown(
-            "report-summary", code, summary.read_text(encoding="utf-8"), "Tóm tắt báo cáo"
-        )
-    documents = (("docx", "Báo cáo (DOCX)"), ("pdf", "Báo cáo (PDF)"), ("xlsx", "Phụ lục (XLSX)"))
-    for role, label in documents:
-        if role in produced.paths:
-            artifacts.link(f"report-{role}", code, produced.paths[role].resolve().as_uri(), label)
+    artifacts.report(code, produced)
     return {
         "period": code,
         "reporting_rate": metrics.reporting_rate,

@@ -25,6 +25,12 @@ def prepare(settings: Settings) -> None:
         # Logs go to the API in batches every 2 s by default, and every flow run waits for
         # its last batch when it ends: a shorter interval shortens every sub-flow.
         "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.25",
+        # The local server's SQLite has one writer at a time. By default the server records
+        # each task run's state change in a transaction of its own; a flow run or sub-flow
+        # created meanwhile finds the database locked, gets a 503 and its client retries
+        # 2 s later. Recording them in batches, at least every second, leaves the gaps.
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "50",
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)

@@ -40,9 +40,14 @@ def metrics(workspace: Workspace, period: str) -> PeriodMetrics:
     retry_condition_fn=retry_unless_domain_error,
     cache_policy=NONE,
 )
-def report(workspace: Workspace, period: str) -> ProducedReport:
+def report(
+    workspace: Workspace, period: str, metrics: PeriodMetrics | None = None
+) -> ProducedReport:
+    """The period's report; `metrics`: those the flow has just computed and stored."""
     with workspace.sessions.begin() as session:
-        produced = produce(session, workspace.plan, period, workspace.data_dir / "reports")
+        produced = produce(
+            session, workspace.plan, period, workspace.data_dir / "reports", metrics=metrics
+        )
     get_run_logger().info(
         "%s: report v%d%s%s in %s",
         period,

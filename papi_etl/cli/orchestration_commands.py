@@ -42,9 +42,15 @@ def run(
     if inbox is not None:
         os.environ["PAPI_INBOX"] = str(inbox.resolve())
     prepare(settings())
+    from deployments.local_server import foreground, start_in_background
+
+    server = start_in_background()
     from flows.run_period import run_period
 
-    result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
+    if server is not None:
+        server.wait()
+    with foreground():
+        result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
     if json:
         emit_json(result)
         return
@@ -86,7 +92,7 @@ def demo(
     config = settings()
     _fresh_demo_dir(config.data_dir)
     prepare(config)
-    from deployments.local_server import start_in_background
+    from deployments.local_server import foreground, start_in_background
 
     server = start_in_background()
     inbox = config.data_dir / "inbox"
@@ -94,11 +100,13 @@ def demo(
     reports = synth.build(loaded.plan, seed, calendar.periods(loaded.plan), "json")
     synth.write(loaded.plan, reports, inbox, "json", seed=seed, clean=False)
     sys.stderr.write(f"Đã tạo {len(reports)} báo cáo mô phỏng trong {inbox}\n")
-    if server is not None:
-        server.join()
+    # Importing the flows (GX, Prefect's engine) takes seconds: while the server starts.
     from flows.demo import demo as demo_flow
 
-    results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
+    if server is not None:
+        server.wait()
+    with foreground():
+        results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
     if json:
         emit_json(results)
         return

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -46,6 +47,12 @@ MARGINS = {"top": 2.0 * cm, "bottom": 2.0 * cm, "left": 3.0 * cm, "right": 1.5 *
 LANDSCAPE_MARGIN = 2.0 * cm
 HEADER_FILL = colors.HexColor("#D9E2F3")
 WARNING = colors.HexColor("#C00000")
+
+# reportlab wraps every compressed stream (the embedded fonts, the charts, the pages) in
+# ASCII85 by default, in pure Python as its C accelerator is not installed: a quarter of
+# the PDF's rendering time and 15 % of its size, for a 7-bit-clean file that no reader
+# needs. Set here, where the process's PDFs are made.
+rl_config.useA85 = 0
 
 
 def _register_fonts() -> None:

@@ -104,11 +104,14 @@ class ProducedReport:
 
 
 def _metrics(
-    session: Session, plan: Plan, period: calendar.Period
+    session: Session, plan: Plan, period: calendar.Period, computed: PeriodMetrics | None
 ) -> tuple[PeriodMetrics, tuple[PeriodMetrics, ...], Any]:
-    """The period's metrics, those of the earlier periods of its year, and the inputs."""
+    """The period's metrics (`computed` when the caller has them), those of the earlier
+    periods of its year, and the inputs."""
+    if computed is not None and computed.period_code != period.code:
+        raise ValueError(f"metrics of {computed.period_code} given for {period.code}")
     inputs = metrics_load.inputs(session, plan, period)
-    metrics = metrics_compute.compute(plan, period, inputs)
+    metrics = computed or metrics_compute.compute(plan, period, inputs)
     earlier = metrics_load.year_to_date(plan, period)[:-1]
     history = tuple(
         metrics_compute.compute(plan, calendar.period(plan, code), inputs) for code in earlier
@@ -276,15 +279,18 @@ def produce(
     out_dir: Path,
     *,
     issued_on: dt.date | None = None,
+    metrics: PeriodMetrics | None = None,
 ) -> ProducedReport:
     """Produce the consolidated report of `period_code` (see the module for the versioning).
 
     `issued_on`: the date line of a new version (default: today in the plan's time zone).
-    Raises UnknownPeriodError for a period the plan's calendar does not have.
+    `metrics`: the period's metrics just computed (and stored) by the caller, so that they
+    are not computed twice and the report says what the store holds; computed here when
+    not given. Raises UnknownPeriodError for a period the plan's calendar does not have.
     """
     started = time.perf_counter()
     period = calendar.period(plan, period_code)
-    metrics, history, inputs = _metrics(session, plan, period)
+    metrics, history, inputs = _metrics(session, plan, period, metrics)
     zone = ZoneInfo(plan.calendar.timezone)
     draft = content.build(
         plan,
