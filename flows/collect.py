@@ -6,6 +6,7 @@ import datetime as dt
 
 from prefect import flow
 
+from flows.answering import answer_new
 from papi_etl import calendar
 from papi_etl.settings import DEFAULT_PLAN, Settings
 from papi_etl.sources import configured
@@ -14,8 +15,13 @@ from tasks.workspace import open_store
 
 
 @flow(name="collect", flow_run_name="collect {period}", log_prints=False)
-def collect(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
-    """Fetch from the drop folder and the HTTP API (when configured) into the store."""
+def collect(
+    plan: str = str(DEFAULT_PLAN), period: str | None = None, answer: bool = True
+) -> dict[str, object]:
+    """Fetch from the drop folder and the HTTP API (when configured) into the store; with
+    `answer` (the scheduled runs), validate what is new and tell its units, as the intake
+    does for a dropped file: a report sent through the API is answered within the
+    collection interval. `run_period` validates the whole period next and passes False."""
     settings = Settings()
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
@@ -23,4 +29,8 @@ def collect(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[st
         collecting.collect_from(workspace, source, code) for source in configured.sources(settings)
     ]
     artifacts.reporting_status_table(workspace, code)
-    return {"period": code, "sources": results}
+    collected: dict[str, object] = {"period": code, "sources": results}
+    if not answer:
+        return collected
+    new = [s for result in results for s in result["submissions"]]
+    return collected | answer_new(workspace, settings, new)

@@ -24,7 +24,7 @@ def demo(plan: str = str(DEFAULT_PLAN), seed: int = 461) -> list[dict[str, objec
     workspace = open_store(settings, plan)
     inbox = Path(settings.inbox or settings.data_dir / "inbox")
     periods = calendar.periods(workspace.plan)
-    collected = collect(plan, periods[0].code)
+    collected = collect(plan, periods[0].code, answer=False)
     first: dict[str, object] = {}
     for period in periods:
         first[period.code] = {

@@ -16,7 +16,7 @@ def run_period(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict
     """Collect, validate, consolidate and publish one period (reminders are for live
     periods, on their schedule, not for a backfill)."""
     return {
-        "collect": collect(plan, period),
+        "collect": collect(plan, period, answer=False),
         "validate": validate(plan, period),
         "consolidate": consolidate(plan, period),
         "publish": publish(plan, period),

@@ -16,7 +16,8 @@ def test_collect_then_validate_a_period(data_dir):
     synth.write(
         plan.plan, reports, data_dir / "inbox", "json", seed=synth.DEFAULT_SEED, clean=False
     )
-    collected = collect(period="2019-Q1")
+    collected = collect(period="2019-Q1", answer=False)
+    assert "validated" not in collected, "run_period validates the whole period next"
     checked = validate(period="2019-Q1")
     workspace = open_workspace(Settings(data_dir=data_dir), plan)
     with workspace.sessions() as session:
@@ -26,3 +27,21 @@ def test_collect_then_validate_a_period(data_dir):
     assert checked["feedback"], "an invalid report gets its feedback workbook"
     docs = data_dir / "data-docs" / "2019-Q1" / "data-docs" / "index.html"
     assert checked["data_docs"] == str(docs.resolve()) and docs.is_file()
+
+
+def test_a_scheduled_collect_answers_what_is_new(data_dir):
+    """The every-2-hours collection validates and answers new reports itself: a report that
+    came through the API is not left unchecked until the period is consolidated."""
+    plan = load(DEFAULT_PLAN)
+    period = calendar.period(plan.plan, "2019-6M")
+    reports = synth.build(plan.plan, synth.DEFAULT_SEED, [period], "json")
+    synth.write(
+        plan.plan, reports, data_dir / "inbox", "json", seed=synth.DEFAULT_SEED, clean=False
+    )
+    first = collect(period="2019-6M")
+    checked = first["validated"]["2019-6M"]
+    sent = sum(1 for r in reports if not r.missing)
+    assert checked["valid"] + checked["invalid"] == sent and checked["invalid"] >= 1
+    assert first["told"] == 0 and len(first["not_told"]) == sent  # no SMTP or webhook here
+    again = collect(period="2019-6M")
+    assert again["validated"] == {} and again["not_told"] == []
