@@ -15,7 +15,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from deployments.server_process import free_port, healthy
 from papi_etl.errors import ConfigurationError
@@ -45,7 +46,18 @@ class LocalServer:
 
     def __init__(self) -> None:
         self.url = f"http://127.0.0.1:{free_port()}"
-        self.process = subprocess.Popen(
+        # Its output goes to a file, not the terminal: a request cut short when it stops at
+        # exit is logged with a traceback that the person running the demo need not see.
+        home = Path(os.environ.get("PREFECT_HOME", "."))
+        home.mkdir(parents=True, exist_ok=True)
+        self.log = home / "local-server.log"
+        with self.log.open("ab") as log:
+            self.process = self._start(log)
+        os.environ["PREFECT_API_URL"] = f"{self.url}/api"
+        atexit.register(self.stop)
+
+    def _start(self, log: BinaryIO) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -62,9 +74,9 @@ class LocalServer:
                 "on",
             ],
             env={**os.environ, "PREFECT_UI_ENABLED": "0"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-        os.environ["PREFECT_API_URL"] = f"{self.url}/api"
-        atexit.register(self.stop)
 
     def wait(self) -> None:
         """Return once the server answers; raise ConfigurationError if it did not start
@@ -76,9 +88,11 @@ class LocalServer:
                 return
             time.sleep(0.2)
         self.stop()
+        tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise ConfigurationError(
             f"Prefect's local server did not start on {self.url} within {timeout:.0f} s "
-            "(raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine).",
+            "(raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine); "
+            f"its log, {self.log}, ends with:\n{tail}",
             f"Máy chủ Prefect cục bộ không khởi động được tại {self.url} sau {timeout:.0f} s.",
         )
 
