@@ -24,13 +24,10 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -45,43 +42,6 @@ _QUIET = {
     "DO_NOT_TRACK": "1",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen, str, float]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        **_QUIET,
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_API_HOST": "127.0.0.1",
-        "PREFECT_SERVER_API_PORT": str(port),
-    }
-    env.pop("PREFECT_API_URL", None)
-    prefect = Path(sys.executable).with_name("prefect")
-    t0 = time.perf_counter()
-    server = subprocess.Popen(
-        [str(prefect), "server", "start"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return server, url, time.perf_counter() - t0
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError("the Prefect server did not answer within 180 s")
 
 
 def make_inbox(folder: Path, period_code: str) -> int:
@@ -189,8 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     prepare(Settings(data_dir=root))
     server = None
     try:
-        server, url, started = start_server(root / "prefect-server-home")
-        print(f"prefect server up at {url} in {started:.1f} s")
+        from deployments.server_process import PrefectServer
+
+        t0 = time.perf_counter()
+        server = PrefectServer(root / "prefect-server-home").start()
+        url = server.url
+        print(f"prefect server up at {url} in {time.perf_counter() - t0:.1f} s")
         # The client's own home, and the API of the running server, before Prefect is imported.
         os.environ["PREFECT_HOME"] = str(root / "prefect-client-home")
         os.environ["PREFECT_API_URL"] = f"{url}/api"
@@ -243,11 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark error: {error}")
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
         else:

@@ -1,10 +1,10 @@
 """A standalone Prefect server (`prefect server start`) in a child process.
 
 `serve` needs a server that outlives a flow run and runs its services (the triggers that
-start the intake on a dropped file, the schedules): the temporary server Prefect starts
-for a lone flow call does not emit or react to events. With no PREFECT_API_URL, `serve`
-starts this one on the data dir's Prefect state, so the operator's UI shows the same runs
-as `papi-etl ui`. Benchmarks and end-to-end tests start it the same way.
+start the intake on a dropped file, the schedules): with no PREFECT_API_URL, it starts
+`prefect server start` on the data dir's Prefect state, so the operator's UI shows the same
+runs as `papi-etl ui`. `run` and `demo` start the temporary kind (see `local_server.py`);
+benchmarks and end-to-end tests start either the same way.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from papi_etl.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 QUIET = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -54,20 +58,43 @@ def require(api_url: str) -> None:
 
 
 class PrefectServer:
-    """`with PrefectServer(home) as server:` → `server.url` answers, or a clear error."""
+    """`with PrefectServer(home) as server:` → `server.url` answers, or a clear error.
+
+    `prefect server start` (the UI and every server service: the scheduler, the triggers)
+    by default; with `temporary`, what a lone flow call would start (Prefect's API with only
+    the services a temporary server runs, no UI), for `run` and `demo`. `launch` returns at
+    once, so the caller can work while the server starts; `wait` blocks until it answers.
+    The server's output goes to a log file in `home`, not the terminal: a request cut short
+    when it is stopped is logged with a traceback nobody needs to see.
+    """
 
     def __init__(
-        self, home: Path, port: int | None = None, host: str = "127.0.0.1", timeout: float = 180
+        self,
+        home: Path,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        timeout: float = 180,
+        temporary: bool = False,
     ) -> None:
         self.home = home
         self.host = host
         self.port = port or free_port()
         self.timeout = timeout
+        self.temporary = temporary
         self.url = f"http://{host}:{self.port}"
-        self.log = home / "server.log"
+        self.log = home / ("local-server.log" if temporary else "server.log")
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> PrefectServer:
+    def _command(self) -> list[str]:
+        if not self.temporary:
+            return [str(Path(sys.executable).with_name("prefect")), "server", "start"]
+        return [
+            sys.executable, "-m", "uvicorn", "--factory", f"{__name__}:temporary_app",
+            "--host", self.host, "--port", str(self.port), "--log-level", "error",
+            "--lifespan", "on",
+        ]  # fmt: skip
+
+    def launch(self) -> PrefectServer:
         if healthy(self.url):
             raise ConfigurationError(
                 f"A server already answers on {self.url}: set PREFECT_API_URL={self.url}/api "
@@ -84,10 +111,11 @@ class PrefectServer:
             "PREFECT_SERVER_API_PORT": str(self.port),
         }
         env.pop("PREFECT_API_URL", None)
-        prefect = Path(sys.executable).with_name("prefect")
+        if self.temporary:
+            env["PREFECT_UI_ENABLED"] = "0"
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
-                [str(prefect), "server", "start"],
+                self._command(),
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -95,19 +123,28 @@ class PrefectServer:
                 # its schedules through this server and only then stops it.
                 start_new_session=True,
             )
+        return self
+
+    def wait(self) -> PrefectServer:
+        assert self._process is not None, "launch() first"
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if healthy(self.url):
                 return self
             if self._process.poll() is not None:
                 break
-            time.sleep(0.5)
+            time.sleep(0.2)
         self.stop()
         tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise ConfigurationError(
-            f"The Prefect server did not start on {self.url} (log: {self.log}):\n{tail}",
+            f"The Prefect server did not start on {self.url} within {self.timeout:.0f} s "
+            f"(a busy machine: raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS); its "
+            f"log, {self.log}, ends with:\n{tail}",
             f"Không khởi động được máy chủ Prefect tại {self.url} (xem {self.log}).",
         )
+
+    def start(self) -> PrefectServer:
+        return self.launch().wait()
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -128,3 +165,11 @@ class PrefectServer:
         trace: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def temporary_app() -> FastAPI:
+    """The temporary server's application (a uvicorn factory), imported in its own process:
+    importing Prefect's server package costs ~4 s of CPU that the caller need not pay."""
+    from prefect.server.api.server import create_app
+
+    return create_app(ephemeral=True, final=True)
