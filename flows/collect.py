@@ -28,9 +28,10 @@ def collect(
     results = [
         collecting.collect_from(workspace, source, code) for source in configured.sources(settings)
     ]
-    artifacts.reporting_status_table(workspace, code)
     collected: dict[str, object] = {"period": code, "sources": results}
-    if not answer:
-        return collected
-    new = [s for result in results for s in result["submissions"]]
-    return collected | answer_new(workspace, settings, new)
+    if answer:
+        new = [s for result in results for s in result["submissions"]]
+        collected |= answer_new(workspace, settings, new)
+    if code not in collected.get("validated", {}):  # answering refreshed it already
+        artifacts.reporting_status_table(workspace, code)
+    return collected
