@@ -21,7 +21,6 @@ from papi_etl.inbox_watch import InboxWatcher
 from papi_etl.plan.model import Plan
 
 EVENT = "papi.inbox.dropped"
-NAME = "intake"
 
 
 def resource(plan: Plan) -> dict[str, str]:

@@ -31,7 +31,7 @@ def collect(
     collected: dict[str, object] = {"period": code, "sources": results}
     if answer:
         new = [s for result in results for s in result["submissions"]]
-        collected |= answer_new(workspace, settings, new)
+        collected |= answer_new(plan, workspace, settings, new)
     if code not in collected.get("validated", {}):  # answering refreshed it already
         artifacts.reporting_status_table(workspace, code)
     return collected

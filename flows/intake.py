@@ -25,4 +25,4 @@ def intake(plan: str = str(DEFAULT_PLAN), dropped: str = "inbox") -> dict[str, o
     workspace = open_store(settings, plan)
     inbox = Path(settings.inbox or settings.data_dir / "inbox")
     taken = collecting.collect_from(workspace, InboxSource(inbox))
-    return {"collect": taken, **answer_new(workspace, settings, taken["submissions"])}
+    return {"collect": taken, **answer_new(plan, workspace, settings, taken["submissions"])}
