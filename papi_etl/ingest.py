@@ -147,7 +147,8 @@ def _file(
             indicator_code=x.indicator,
             value=x.value,
             not_applicable=x.not_applicable,
-            note=x.note or (x.value_text if x.value is None else None),
+            note=x.note or None,
+            value_text=(x.value_text or None) if x.value is None else None,
         )
         for x in submission.indicators
     ]

@@ -309,7 +309,8 @@ class SubmissionTask(Base):
 
 
 class IndicatorValue(Base):
-    """One row of a submission's indicator sheet; `value` is NULL when not a number."""
+    """One row of a submission's indicator sheet; `value` is NULL when not a number, and
+    `value_text` then holds what was typed."""
 
     __tablename__ = "indicator_values"
     __table_args__ = (
@@ -323,6 +324,8 @@ class IndicatorValue(Base):
     value: Mapped[float | None] = mapped_column(Double)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
+    # What the unit typed when it is not a number ("nhiều"), for its finding; else NULL.
+    value_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Finding(Timestamped, Base):

@@ -465,16 +465,24 @@ def of_period(
     ).assign(**{ROW_UNIT: None, ROW_PERIOD: None})
     values = _frame(
         session,
-        select(V.submission_id, V.row_number, V.indicator_code, V.value, V.note, V.not_applicable)
+        select(
+            V.submission_id,
+            V.row_number,
+            V.indicator_code,
+            V.value,
+            V.value_text,
+            V.note,
+            V.not_applicable,
+        )
         .join(S, S.id == V.submission_id)
         .where(*chosen),
-        (SUBMISSION_ID, ROW, INDICATOR, VALUE, NOTE, NOT_APPLICABLE),
+        (SUBMISSION_ID, ROW, INDICATOR, VALUE, VALUE_TEXT, NOTE, NOT_APPLICABLE),
     )
     unreadable = values[VALUE].isna() & ~values[NOT_APPLICABLE].astype(bool)
     indicator_rows = values.assign(
         **{
             VALUE: values[VALUE].astype("float64"),
-            VALUE_TEXT: values[NOTE].where(unreadable),
+            VALUE_TEXT: values[VALUE_TEXT].where(unreadable),
             NOT_APPLICABLE: values[NOT_APPLICABLE].astype(bool),
             ROW_UNIT: None,
             ROW_PERIOD: None,

@@ -265,13 +265,15 @@ def test_the_previous_value_is_the_units_current_one_of_the_previous_period(
     _store(workspace, _with_value(al_q1, "I1.01", value=9.0), march + dt.timedelta(1), tmp_path)
     half = make_submission("AL", period="2019-6M")
     half = _with_value(half, "I1.01", value=6.0)
-    half = _with_value(half, "I1.03", value=None, value_text="nhiều")
+    half = _with_value(half, "I1.03", value=None, value_text="nhiều", note="Đang cập nhật")
     half = _with_value(half, "I1.04", value=None, note="không phát sinh")
     _store(workspace, half, june, tmp_path)
     with workspace.sessions() as session:
         built = frames.of_period(session, plan, "2019-6M").indicators.set_index("indicator")
     assert built.loc["I1.01", "previous_value"] == 9.0  # the current Q1 version, not 5
     assert built.loc["I1.01", "value"] == 6.0
-    assert built.loc["I1.03", "value_text"] == "nhiều"  # kept by the store as the note
+    # What was typed, not the unit's own note beside it.
+    assert built.loc["I1.03", "value_text"] == "nhiều"
+    assert built.loc["I1.03", "note"] == "Đang cập nhật"
     assert bool(built.loc["I1.04", "not_applicable"]) and pd.isna(built.loc["I1.04", "value_text"])
     assert set(built["row_unit"]) == {"AL"} and set(built["row_period"]) == {"2019-6M"}
