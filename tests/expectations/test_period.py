@@ -79,12 +79,11 @@ def test_every_injected_mistake_is_found_by_its_rule_and_nothing_else(year):
             elif error.kind is ErrorKind.MISSING_EVIDENCE:
                 wanted.append((rule, ""))
             elif error.kind is ErrorKind.NOT_A_NUMBER:
-                # The store keeps the typed text only where the unit wrote no note (it is
-                # kept as the note): the finding then shows the note.
+                # The finding shows what was typed, even beside a note of the unit's.
                 row = next(
                     x for x in report.submission.indicators if x.indicator == error.indicator
                 )
-                wanted.append((rule, row.note or row.value_text))
+                wanted.append((rule, row.value_text))
             else:
                 value = error.value
                 shown = value if isinstance(value, str) else forms.numbers.format_number(value)
