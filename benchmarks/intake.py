@@ -125,18 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drops", type=int, default=5, help="reports dropped one at a time")
     parser.add_argument("--burst", type=int, default=5, help="reports dropped at once")
     args = parser.parse_args(argv)
-
     from aiosmtpd.controller import Controller
 
+    from benchmarks import machine
     from deployments.server_process import free_port
     from papi_etl import calendar, forms, synth
     from papi_etl.plan import load
 
-    load_avg = os.getloadavg()
-    print(
-        f"intake benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
-        f"load {load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f}"
-    )
+    print(machine.header("intake"))
     print(GOAL_TEXT)
     root = Path(tempfile.mkdtemp(prefix="papi-bench-intake-"))
     box = _Mailbox()
@@ -201,8 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         if burst_times:
             print(f"  burst of {len(burst_times)}: last answered after {max(burst_times):.1f} s")
         print(f"  worst {worst:.1f} s ({GOAL_TEXT}): {verdict}")
-        load_avg = os.getloadavg()
-        print(f"  load at the end {load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f}")
+        print(f"  load at the end {machine.load()}")
     except Exception as error:  # a measurement: report, never fail the caller
         import traceback
 

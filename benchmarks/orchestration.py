@@ -21,7 +21,6 @@ timed `--runs` times each, alternating; the medians are compared. Always exits 0
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import statistics
@@ -131,12 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = parser.parse_args(argv)
+    from benchmarks import machine
 
-    load = os.getloadavg()
-    print(
-        f"orchestration benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
-        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
+    print(machine.header("orchestration"))
     print(GOAL_TEXT)
     root = Path(tempfile.mkdtemp(prefix="papi-bench-orch-"))
     os.environ.update(_QUIET)
@@ -198,8 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         split = ", ".join(f"{k} {statistics.median(v):.2f}" for k, v in steps.items())
         print(f"  plain, median per step (s): {split}")
-        load = os.getloadavg()
-        print(f"  load at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(f"  load at the end {machine.load()}")
     except Exception as error:  # a measurement: report, never fail the caller
         import traceback
 

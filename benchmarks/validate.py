@@ -24,7 +24,6 @@ import collections
 import cProfile
 import datetime as dt
 import io
-import os
 import pstats
 import resource
 import sys
@@ -417,12 +416,10 @@ def main(argv: list[str] | None = None) -> int:
         "--per-rule", action="store_true", help="time each expectation alone on the million rows"
     )
     args = parser.parse_args(argv)
+    from benchmarks import machine
 
-    load = os.getloadavg()
     print(
-        f"validation benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
-        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, python {sys.version.split()[0]}, "
-        f"pandas {pd.__version__}"
+        machine.header("validation", f"python {sys.version.split()[0]}", f"pandas {pd.__version__}")
     )
     print(GOAL_TEXT)
 
