@@ -30,6 +30,9 @@ from papi_etl.settings import DEFAULT_PLAN
 from papi_etl.store import database
 from papi_etl.submission import IndicatorRow, Submission, TaskRow
 
+# The reliability ledger (tests/reliability_ledger.py): `record(...)` from fault tests.
+pytest_plugins = ["reliability_ledger"]
+
 POSTGRES_SERVER = os.environ.get(
     "PAPI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"
 )
