@@ -80,7 +80,7 @@ def _issuer(lines: list[SourceLine]) -> Issuer | None:
             continue
         at += len(level.word.split())
         place_words = []
-        while at < len(words) and _is_capitals(words[at][0]) and folded[at] not in ("cộng", "số"):
+        while at < len(words) and _in_place(words[at][0]) and folded[at] not in _NOT_PLACE:
             place_words.append(words[at][0])
             at += 1
         if not place_words:
@@ -92,6 +92,19 @@ def _issuer(lines: list[SourceLine]) -> Issuer | None:
         name = f"Ủy ban nhân dân {level.word} {place}"
         found = Issuer(name, Tier(tier, place, level.word), words[start][1])
     return found
+
+
+def issuer_of(name: str) -> Issuer | None:
+    """The issuer a plan file names ("Ủy ban nhân dân quận Bình Tân"), with its tier."""
+    return _issuer([SourceLine(name, "", "")])
+
+
+_NOT_PLACE = ("cộng", "số", "độc")
+
+
+def _in_place(word: str) -> bool:
+    """A word of a place's name: capitalised ("Bình", "BÌNH") or a number ("Quận 1")."""
+    return word[:1].isupper() or word.isdigit()
 
 
 def _title(lines: list[SourceLine]) -> tuple[str | None, SourceLine | None]:
