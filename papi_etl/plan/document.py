@@ -33,7 +33,8 @@ The rules applied, in this order, to each line (`_continues` holds the name rule
    before ends inside a capitalised name -- no closing punctuation, and one of its last two
    syllables capitalised (other than the paragraph's first syllable, which is capitalised
    as the start of a sentence). Vietnamese capitalises only the first syllable of each
-   word of a name ("Trung tâm Văn hóa"), hence two syllables.
+   word of a name ("Trung tâm Văn hóa"), hence two syllables. After a heading only the
+   first test holds: a heading often ends with a whole name ("2. Sở Nội vụ").
 4. Any other line continues a heading by the same test as in 3, and continues a bullet or a
    paragraph unless it starts with a capital letter right after a line that ends a
    sentence, in which case it starts a new paragraph.
@@ -229,7 +230,10 @@ def blocks(lines: Iterable[SourceLine]) -> list[Block]:
         raw = line.text
         last = found[-1] if found else None
         if line.cells is not None:
-            found.append(Block(BlockKind.ROW, "", [raw], line, line.cells))
+            # The signature table of a DOCX holds "Nơi nhận:" in its first cell.
+            ends = bool(_RECIPIENTS.match(line.cells[0]))
+            kind = BlockKind.END if ends else BlockKind.ROW
+            found.append(Block(kind, "", [raw], line, line.cells))
             continue
         if _LAYOUT.match(raw):
             continue
@@ -245,6 +249,10 @@ def blocks(lines: Iterable[SourceLine]) -> list[Block]:
             found.append(Block(BlockKind.NUMBERED, m["num"], [m["rest"]], line))
         elif m := _DASH.match(raw):
             continuable = last is not None and last.kind not in (BlockKind.END, BlockKind.ROW)
+            if continuable and last.kind in (BlockKind.SECTION, BlockKind.PART):
+                # A heading may end with a whole name ("2. Sở Nội vụ"): a dash after it
+                # continues it only in the middle of a word group ("- xã, thị trấn").
+                continuable = _starts_lowercase(m["rest"])
             if continuable and _continues(last, m["rest"]):
                 last.lines.append(raw)
             else:

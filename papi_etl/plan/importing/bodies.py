@@ -217,8 +217,10 @@ def _stands(entry: BodyEntry, tier: str, place: str | None, plan: Tier) -> Stand
         if distance == 1:
             return Stands.LOCAL_UNIT if place else Stands.LOCAL_GROUP
         return Stands.AUTHORITY if distance < 0 else Stands.OUTSIDE
-    if entry.role in ("vague", "other"):
-        return Stands.VAGUE if entry.role == "vague" else Stands.OTHER
+    if entry.role == "vague":
+        return Stands.VAGUE
+    if entry.role == "other":  # a body above (Chính phủ, Bộ Nội vụ) is an authority
+        return Stands.AUTHORITY if distance < 0 else Stands.OTHER
     if distance != 0:
         return Stands.AUTHORITY if distance < 0 else Stands.OUTSIDE
     return Stands.GROUP if entry.role == "group" else Stands.UNIT

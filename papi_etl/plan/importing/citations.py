@@ -57,7 +57,14 @@ def _numbered() -> re.Pattern[str]:
 def _named() -> tuple[tuple[str, re.Pattern[str]], ...]:
     names = sorted(vocabulary().known_laws, key=len, reverse=True)
     return tuple(
-        (name, re.compile(rf"(?<![\w&]){_ARTICLE}{phrase_body(name)}(?![\w&])")) for name in names
+        (
+            name,
+            re.compile(
+                rf"(?<![\w&]){_ARTICLE}{phrase_body(name)}(?![\w&])"
+                rf"(?:\s+số\s+{_NUMBER}{_DATE})?"
+            ),
+        )
+        for name in names
     )
 
 
@@ -133,9 +140,17 @@ def read(text: str, plan: Tier) -> tuple[list[LegalReference], list[Doubt]]:
             if any(start <= match.start() < end for start, end in taken):
                 continue
             kind = next(k for k in ("Bộ luật", "Luật", "Pháp lệnh") if name.startswith(k))
-            found.append(
-                (match.start(), LegalReference(kind=kind, name=name, article=_article(match, text)))
+            date = None
+            if match["year"]:
+                try:
+                    date = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+                except ValueError:
+                    date = None
+            number = text[match.start("number") : match.end("number")] if match["number"] else None
+            reference = LegalReference(
+                kind=kind, number=number, date=date, name=name, article=_article(match, text)
             )
+            found.append((match.start(), reference))
             taken.append((match.start(), match.end()))
     for match in _UNLISTED.finditer(text):
         if any(start <= match.start() < end for start, end in taken):

@@ -118,7 +118,7 @@ class _Import:
             return None
         self.tier = self.header.issuer.tier
         self.registry = Registry(self.tier)
-        self.city, self.city_place = self._city()
+        self.city = self._city()[0]
         self.found = structure.read(body[start:], self.tier)
         if not self.found.dimensions:
             self.nothing(
@@ -231,32 +231,48 @@ class _Import:
         province's plan, else the first one the text names ("thành phố Hồ Chí Minh")."""
         if self.tier.tier == "province":
             return _province_name(self.tier.level_word, self.tier.place), self.tier.place
-        pattern = re.compile(r"(?<![\w])(thành phố|tỉnh)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s?){1,4})")
-        for line in self.lines:
-            for match in pattern.finditer(line.text):
-                word = match.group(1).lower()
-                place = match.group(2).strip()
-                if searchable(word) != searchable(match.group(1)) or place == self.tier.place:
-                    continue
-                if len(place.split()) < 2:
-                    continue
-                name = _province_name(word, place)
-                self.review.add(
-                    Severity.INFERRED,
-                    "document.city",
-                    f"Văn bản không ghi rõ tỉnh, thành phố của {self.header.issuer.name}; "
-                    f"lấy theo “{match.group(0).strip()}” nêu trong văn bản.",
-                    f"The document does not state the province of the issuer; taken from "
-                    f"'{match.group(0).strip()}' in the text.",
-                    line,
-                )
-                return name, place
+        found = [f for f in (self._place_after("thành phố"), self._place_after("tỉnh")) if f]
+        if found:
+            word, place, line, index = min(found, key=lambda f: f[3])
+            self.review.add(
+                Severity.INFERRED,
+                "document.city",
+                f"Văn bản không ghi rõ tỉnh, thành phố của {self.header.issuer.name}; "
+                f"lấy theo “{word} {place}” nêu trong văn bản.",
+                "The document does not state the province of the issuer; taken from "
+                f"'{word} {place}' in the text.",
+                line,
+            )
+            return _province_name(word, place), place
         self.nothing(
             "document.city",
             "Không xác định được tỉnh, thành phố của kế hoạch; ghi “Chưa xác định”, cần sửa.",
             "The plan's province or city could not be found; 'Chưa xác định' stands in.",
         )
         return PLACEHOLDER_VI, None
+
+    def _place_after(self, word: str) -> tuple[str, str, SourceLine, int] | None:
+        """The first place the text names after a level word ("huyện Củ Chi"), other than
+        the issuer's: the word, the place, its line and the line's index."""
+        wanted = searchable(word).split()
+        for index, line in enumerate(self.lines):
+            tokens = line.text.split()
+            keys = [searchable(token) for token in tokens]
+            for at in range(len(tokens) - len(wanted)):
+                if keys[at : at + len(wanted)] != wanted:
+                    continue
+                place = []
+                for token in tokens[at + len(wanted) : at + len(wanted) + 4]:
+                    bare = token.rstrip(",;.:)”")
+                    if not bare[:1].isupper():
+                        break
+                    place.append(bare)
+                    if bare != token:
+                        break
+                name = " ".join(place)
+                if len(place) >= 2 and name != self.tier.place:
+                    return word, name, line, index
+        return None
 
     def _plan_id(self) -> str:
         """ "binh-tan-461-2018": the issuer's place, the document's number and year."""
@@ -564,7 +580,7 @@ class _Import:
                 "day is used.",
                 consolidated.source.line,
             )
-        elif len(consolidated.kinds) != len(consolidated.months):
+        elif reporting_rule.pair(consolidated)[1]:
             self.review.add(
                 Severity.INFERRED,
                 "calendar.consolidated_deadline_day",
@@ -608,13 +624,14 @@ class _Import:
 
     def _recipients(self) -> list[str]:
         """The bodies the consolidated report goes to, named in full ("Sở Nội vụ Thành phố"
-        with the city's name)."""
+        with the name the text gives the city: "thành phố Hồ Chí Minh")."""
         found = []
         for mention in self.rule.recipients:
             name = mention.surface
-            if mention.stands is Stands.AUTHORITY and mention.place is None and self.city_place:
-                if mention.tier == "province" and mention.level is not None:
-                    name = f"{name} {self.city_place}"
+            if mention.stands is Stands.AUTHORITY and mention.place is None and mention.level:
+                named = self._place_after(mention.level.word)
+                if named is not None:
+                    name = f"{name} {named[1]}"
             elif mention.stands is Stands.ISSUER:
                 name = self.header.issuer.name
             if name not in found:

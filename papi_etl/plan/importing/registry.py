@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from papi_etl.plan.importing.bodies import Mention, Stands, Tier, ascii_code
+from papi_etl.plan.importing.vocabulary import searchable
 from papi_etl.plan.model import UnitKind
 
 _KIND_ORDER = list(UnitKind)
@@ -76,10 +77,13 @@ class Registry:
             if mention.count:
                 self.counts[code] = mention.count
             return code
-        names = entry.name
+        base = mention.surface
+        if mention.level_text and base.endswith(mention.level_text):
+            base = base[: -len(mention.level_text)].strip()
+        base = base[4:] if searchable(base).startswith("các ") else base
         self.groups[key] = {
             "code": self._code(entry.group or entry.key),
-            "name": _capitalised(f"{names} thuộc {self.tier.level_word}"),
+            "name": f"Các {base} thuộc {self.tier.level_word}",
             "kinds": [kind.value for kind in entry.kinds],
         }
         return self.groups[key]["code"]

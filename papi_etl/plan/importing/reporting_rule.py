@@ -103,7 +103,7 @@ def _rules(source: Source) -> list[Rule]:
     return rules
 
 
-def _pair(rule: Rule) -> tuple[list[tuple[PeriodKindWords, int]], bool]:
+def pair(rule: Rule) -> tuple[list[tuple[PeriodKindWords, int]], bool]:
     """The report kinds of a rule with their months; True when the pairing was guessed."""
     words = vocabulary()
     kinds = list(rule.kinds)
@@ -129,7 +129,7 @@ def read(sources: list[Source], plan: Tier) -> Reading:
     later = [r for r in rules if r.day > unit_rule.day]
     reading.unit_rule = unit_rule
     reading.consolidated_rule = max(later, key=lambda r: r.day) if later else None
-    reading.kinds, reading.kinds_guessed = _pair(unit_rule)
+    reading.kinds, reading.kinds_guessed = pair(unit_rule)
     via = re.search(r"(?<![\w])qua\s+", searchable(unit_rule.sentence))
     if via is not None:
         mentions = bodies.find(unit_rule.sentence[via.end() :], plan)

@@ -31,6 +31,8 @@ from papi_etl.plan.importing.roles import Roles
 from papi_etl.plan.importing.vocabulary import Dimension, searchable, vocabulary
 
 _MAX_HEADING_WORDS = 30
+# The plan as a whole is given to bodies named collectively ("các cơ quan chuyên môn, ...").
+_COLLECTIVE = (Stands.GROUP, Stands.LOCAL_GROUP)
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
@@ -59,7 +61,8 @@ class Structure:
     dimensions: list[FoundDimension] = field(default_factory=list)
     assignments: list[FoundTask] = field(default_factory=list)
     implementation_section: str = ""  # "III"
-    # The bodies the plan gives to carry it out as a whole (the first assignment's subject).
+    # The bodies the plan gives to carry it out as a whole: the subject of the first part of
+    # "Tổ chức thực hiện" that names bodies collectively.
     general: list[Mention] = field(default_factory=list)
     general_line: SourceLine | None = None
     stray: list[tuple[SourceLine, str]] = field(default_factory=list)  # items of no dimension
@@ -306,9 +309,9 @@ def _assignments(reader: _Reader, blocks: list[Block]) -> None:
             for item in items(group)
         ]
         found.assignments += tasks
-        if not found.general and tasks:
-            lead = (
-                heading_roles.lead if heading_roles and heading_roles.lead else tasks[0].roles.lead
-            )
+        lead = heading_roles.lead if heading_roles and heading_roles.lead else None
+        if lead is None and tasks:
+            lead = tasks[0].roles.lead
+        if lead and not found.general and any(m.stands in _COLLECTIVE for m in lead):
             found.general = list(lead)
             found.general_line = heading.line if heading is not None else tasks[0].line
