@@ -276,12 +276,21 @@ def split_closing(every: list[Block]) -> tuple[list[Block], list[Block]]:
     """The body, and what follows it: from "Nơi nhận:", or after the paragraph ending "./."
 
     The closing paragraph itself ("Trong quá trình triển khai ... ./.") is in neither: it
-    is no item of the plan.
+    is no item of the plan, unless it is the only paragraph of the last numbered part
+    ("2. Giao Trưởng phòng Nội vụ huyện" / "Tổng hợp, ... tháng 12./.").
     """
     for index, block in enumerate(every):
         if block.kind is BlockKind.END:
             return every[:index], every[index:]
         if block.kind is BlockKind.PARAGRAPH and block.text.endswith(_CLOSING_MARK):
+            before = every[index - 1] if index else None
+            if (
+                before is not None
+                and before.kind is BlockKind.PART
+                and not ends_sentence(before.text)
+            ):
+                # The mark may close a part's only paragraph: then that is an item.
+                return every[: index + 1], every[index + 1 :]
             return every[:index], every[index + 1 :]
     return every, []
 

@@ -211,6 +211,9 @@ def read(head: list[SourceLine], tail: list[SourceLine], every: list[SourceLine]
         place = " ".join(place_words) or None
         date_line = _line_of(lines, "ngày")
     raw_title, title_line = _title(lines)
+    # The issuer heads the page: a body named later ("Thực hiện Kế hoạch ... của Ủy ban nhân
+    # dân tỉnh Long An") is not it.
+    top = lines[: lines.index(title_line)] if title_line is not None else lines
     title, guessed, years = None, [], None
     if raw_title:
         sentence, guessed = recase(raw_title, body_text)
@@ -220,7 +223,7 @@ def read(head: list[SourceLine], tail: list[SourceLine], every: list[SourceLine]
             years = (first, int(years_match["last"] or first))
     tail_lines = [line for row in tail for line in _row_lines(row)]
     return Header(
-        issuer=_issuer(lines),
+        issuer=_issuer(top),
         number=number_match["number"] if number_match else None,
         number_line=number_line,
         place=place,

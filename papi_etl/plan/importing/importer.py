@@ -95,8 +95,10 @@ class _Import:
         self.lines = lines
         self.review = review
 
-    def nothing(self, subject: str, message_vi: str, message_en: str) -> None:
-        self.review.add(Severity.PROBLEM, subject, message_vi, message_en)
+    def nothing(
+        self, subject: str, message_vi: str, message_en: str, line: SourceLine | None = None
+    ) -> None:
+        self.review.add(Severity.PROBLEM, subject, message_vi.strip(), message_en.strip(), line)
 
     def run(self) -> dict[str, Any] | None:
         every = blocks(self.lines)
@@ -580,7 +582,7 @@ class _Import:
                 "day is used.",
                 consolidated.source.line,
             )
-        elif reporting_rule.pair(consolidated)[1]:
+        elif consolidated.kinds and reporting_rule.pair(consolidated)[1]:
             self.review.add(
                 Severity.INFERRED,
                 "calendar.consolidated_deadline_day",
