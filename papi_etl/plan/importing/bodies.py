@@ -28,6 +28,7 @@ from papi_etl.plan.importing.vocabulary import (
     phrase_body,
     phrase_pattern,
     searchable,
+    vocabulary,
 )
 
 
@@ -182,18 +183,29 @@ def _continues_name(text: str, at: int) -> re.Match[str] | None:
     return match
 
 
+_MAX_UNKNOWN_WORDS = 12
+
+
+@cache
+def _predicate() -> re.Pattern[str]:
+    words = sorted(vocabulary().predicate_words, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(phrase_body(w) for w in words)})(?![\w&])")
+
+
 def _unknown_end(text: str, at: int) -> int:
-    """Where an unknown body's name ends: at punctuation, a lowercase word or a level."""
+    """Where an unknown body's name that starts at `at` ends: at punctuation, before the
+    verb of its clause, or after its level ("Phòng Quản lý chất lượng quận")."""
+    folded = searchable(text)
     end = at
-    for match in _WORD.finditer(text, at):
-        word = match.group(0)
-        bare = word.rstrip(",;.:)”\"'")
-        joiner = bare in ("-", "\u2013", "và")
-        if not joiner and not _is_capitalised(bare):
+    for count, match in enumerate(_WORD.finditer(text, at)):
+        if count >= _MAX_UNKNOWN_WORDS or _predicate().match(folded, match.start()):
             break
-        if not joiner:
-            end = match.start() + len(bare)
-        if bare != word:
+        level = _level_pattern().match(folded, end) if end > at else None
+        if level is not None and level.end() >= match.end():
+            return level.end()
+        bare = match.group(0).rstrip(",;.:)”\"'")
+        end = match.start() + len(bare)
+        if bare != match.group(0):
             break
     return end
 
@@ -265,7 +277,7 @@ def _mention(
     if level_match is None:
         run_on = _continues_name(text, end)
         if run_on is not None:
-            stop = _unknown_end(text, end)
+            stop = _unknown_end(text, start)
             return Mention(begin, stop, text[start:stop], Stands.UNKNOWN, None, None, None, None, 0)
         if entry.needs_level:
             return None
@@ -320,11 +332,6 @@ def head_word_at(text: str, at: int) -> bool:
 def unknown_at(text: str, at: int) -> Mention:
     """The unknown body whose name starts at `at` (see `head_word_at`)."""
     end = _unknown_end(text, at)
-    level_match = _level_pattern().match(searchable(text), end)
-    if level_match is not None:
-        end = level_match.end()
-        place, place_end = _place(text, end, None)
-        end = place_end if place else end
     return Mention(at, end, text[at:end], Stands.UNKNOWN, None, None, None, None, None)
 
 

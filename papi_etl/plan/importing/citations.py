@@ -167,7 +167,7 @@ def read(text: str, plan: Tier) -> tuple[list[LegalReference], list[Doubt]]:
             )
         )
     found.sort(key=lambda pair: pair[0])
-    unique: dict[tuple[str, str | None, str | None], LegalReference] = {}
+    unique: dict[tuple[str, str | None], LegalReference] = {}
     for _, reference in found:  # a document cited twice counts once, as first cited
-        unique.setdefault((reference.kind, reference.number, reference.name), reference)
+        unique.setdefault((reference.kind, reference.name or reference.number), reference)
     return list(unique.values()), doubts

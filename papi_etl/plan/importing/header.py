@@ -80,8 +80,11 @@ def _issuer(lines: list[SourceLine]) -> Issuer | None:
             continue
         at += len(level.word.split())
         place_words = []
-        while at < len(words) and _in_place(words[at][0]) and folded[at] not in _NOT_PLACE:
-            place_words.append(words[at][0])
+        while at < len(words) and _in_place(words[at][0]):
+            bare = folded[at].rstrip(",;.:")
+            if bare in _NOT_PLACE or words[at][0].endswith(":"):
+                break
+            place_words.append(words[at][0].rstrip(",;."))
             at += 1
         if not place_words:
             continue

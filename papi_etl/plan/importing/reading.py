@@ -24,7 +24,9 @@ MAX_INFLATED = 200 * 1024 * 1024
 
 _ZIP = b"PK\x03\x04"
 _OLE = bytes.fromhex("D0CF11E0A1B11AE1")
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + _W_NS + "}"
+_NS = {"w": _W_NS}
 
 
 def _fail(message_vi: str, message_en: str) -> PlanDocumentError:
@@ -191,16 +193,22 @@ class _Reader:
         """(numFmt, lvlText) of a list level."""
         if self.numbering is None:
             return None
-        found = self.numbering.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+        from lxml import etree
+
+        xpath = etree.XPath  # with the namespace given, whatever class lxml gave the element
+        found = xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val', namespaces=_NS)(
+            self.numbering
+        )
         if not found:
             return None
-        lvl = self.numbering.xpath(
-            f'./w:abstractNum[@w:abstractNumId="{found[0]}"]/w:lvl[@w:ilvl="{level}"]'
-        )
+        lvl = xpath(
+            f'./w:abstractNum[@w:abstractNumId="{found[0]}"]/w:lvl[@w:ilvl="{level}"]',
+            namespaces=_NS,
+        )(self.numbering)
         if not lvl:
             return None
-        fmt = lvl[0].xpath("./w:numFmt/@w:val")
-        text = lvl[0].xpath("./w:lvlText/@w:val")
+        fmt = xpath("./w:numFmt/@w:val", namespaces=_NS)(lvl[0])
+        text = xpath("./w:lvlText/@w:val", namespaces=_NS)(lvl[0])
         return (fmt[0] if fmt else "decimal"), (text[0] if text else "")
 
     def _prefix(self, p) -> str:
