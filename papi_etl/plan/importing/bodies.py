@@ -274,47 +274,27 @@ def _mention(
 ) -> Mention | None:
     level_match = _level_pattern().match(folded, end) if end < len(folded) else None
     begin = _title_start(folded, start)
+    level, place, count, level_text, stop = None, None, None, None, end
     if level_match is None:
-        run_on = _continues_name(text, end)
-        if run_on is not None:
+        if _continues_name(text, end) is not None:
             stop = _unknown_end(text, start)
             return Mention(begin, stop, text[start:stop], Stands.UNKNOWN, None, None, None, None, 0)
         if entry.needs_level:
             return None
-        tier = _tier_of(None, None, entry, plan)
-        return Mention(
-            begin,
-            end,
-            text[start:end],
-            _stands(entry, tier, None, plan),
-            entry,
-            tier,
-            None,
-            None,
-            None,
-        )
-    first_word = re.split(r"\s*(?:,|và)\s*", level_match["words"])[0]
-    level = _level(first_word)
-    stop = level_match.end()
-    place = None
-    single = level_match["prefix"] is None and level_match["count"] is None
-    if single and first_word == level_match["words"]:
-        place, place_end = _place(text, stop, plan)
-        if place is not None:
-            stop = place_end
-    count = int(level_match["count"]) if level_match["count"] else None
+    else:
+        first_word = re.split(r"\s*(?:,|và)\s*", level_match["words"])[0]
+        level = _level(first_word)
+        stop = level_match.end()
+        single = level_match["prefix"] is None and level_match["count"] is None
+        if single and first_word == level_match["words"]:
+            place, place_end = _place(text, stop, plan)
+            stop = place_end if place is not None else stop
+        count = int(level_match["count"]) if level_match["count"] else None
+        level_text = text[level_match.start() : level_match.end()].strip()
     tier = _tier_of(level, place, entry, plan)
+    stands = _stands(entry, tier, place, plan)
     return Mention(
-        begin,
-        stop,
-        text[start:stop],
-        _stands(entry, tier, place, plan),
-        entry,
-        tier,
-        level,
-        place,
-        count,
-        text[level_match.start() : level_match.end()].strip(),
+        begin, stop, text[start:stop], stands, entry, tier, level, place, count, level_text
     )
 
 

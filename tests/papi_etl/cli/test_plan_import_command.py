@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -51,21 +49,3 @@ def test_a_file_that_is_no_plan_exits_2_with_the_review_and_no_traceback(papi, t
     assert "[VẤN ĐỀ] document" in result.out and "Traceback" not in result.err
     assert not (tmp_path / "x.yaml").exists()
     record("plan import", "an empty file on the command line", 1, "exit 2, review printed")
-
-
-def test_plan_import_loads_neither_prefect_nor_gx(tmp_path):
-    probe = (
-        "import sys\n"
-        "from papi_etl.cli.main import app\n"
-        "try:\n"
-        f"    app(['plan', 'import', {str(SEED)!r}, '-o', {str(tmp_path / 'p.yaml')!r}])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "loaded = [m for m in ('prefect', 'great_expectations') if m in sys.modules]\n"
-        "print('LOADED', loaded)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    ).stdout
-    assert out.strip().endswith("LOADED []")
-    assert (tmp_path / "p.yaml").exists()
