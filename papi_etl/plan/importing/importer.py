@@ -120,6 +120,7 @@ class _Import:
             return None
         self.tier = self.header.issuer.tier
         self.registry = Registry(self.tier)
+        self.unassigned: list[dict[str, Any]] = []
         self.city = self._city()[0]
         self.found = structure.read(body[start:], self.tier)
         if not self.found.dimensions:
@@ -141,7 +142,9 @@ class _Import:
         ]
         calendar = self._calendar()
         units = self.registry.unit_list()
-        if not units:
+        if calendar["consolidating_unit"] is not None:
+            self._assign_to_consolidating(calendar["consolidating_unit"])
+        if not units or calendar["consolidating_unit"] is None:
             self.nothing(
                 "units",
                 "Văn bản không nêu đơn vị cụ thể nào (chỉ nêu chung các nhóm): không lập được "
@@ -180,14 +183,14 @@ class _Import:
                 "Không tìm thấy số, ký hiệu văn bản (“Số: .../KH-UBND”).",
                 "No document number ('Số: .../KH-UBND') found.",
             )
-        date = found.date
-        if date is None:
-            date = dt.datetime.now(ZoneInfo(defaults()["timezone"])).date()
+        date = self._date()
+        if found.date is None:
             self.nothing(
                 "document.date",
                 "Không tìm thấy ngày ban hành (“..., ngày DD tháng MM năm YYYY”); tạm ghi ngày "
-                "nhập, cần sửa (ngày này cũng là ngày bắt đầu hiệu lực của lịch báo cáo).",
-                "No date of issue found; today's date stands in for it (it also starts the "
+                f"{date:%d/%m/%Y}, cần sửa (ngày này cũng là ngày bắt đầu hiệu lực của lịch "
+                "báo cáo).",
+                f"No date of issue found; {date} stands in for it (it also starts the "
                 "calendar's validity).",
                 found.date_line,
             )
@@ -382,15 +385,20 @@ class _Import:
             notes_en.append(
                 "The task's first clause names no unit; the lead is taken from a later clause."
             )
+        unassigned = False
         if not lead:
             general, how_vi, how_en = self._general()
             lead = general
-            names = self.registry.labels(self.registry.refs(lead))
+            unassigned = not lead
+            names = self.registry.labels(self.registry.refs(lead)) or "{consolidating}"
             notes_vi.append(
                 "Văn bản không nêu đơn vị thực hiện nhiệm vụ này; tạm giao cho "
-                f"{how_vi}: {names}. Cần giao đơn vị cụ thể."
+                f"{how_vi or 'đơn vị tổng hợp báo cáo'}: {names}. Cần giao đơn vị cụ thể."
             )
-            notes_en.append(f"The text names no unit; given to {how_en} until a steward decides.")
+            notes_en.append(
+                f"The text names no unit; given to {how_en or 'the consolidating unit'} until a "
+                "steward decides."
+            )
         if requested:
             names = self.registry.labels(self.registry.refs(lead))
             notes_vi.append(
@@ -415,9 +423,12 @@ class _Import:
         if notes_vi:
             task["inferred"] = True
             task["inference_note"] = " ".join(notes_vi)
-            self.review.add(
-                Severity.INFERRED, code, " ".join(notes_vi), " ".join(notes_en), found.line
-            )
+            if unassigned:  # given to the consolidating unit, once the calendar names it
+                self.unassigned.append(task)
+            else:
+                self.review.add(
+                    Severity.INFERRED, code, " ".join(notes_vi), " ".join(notes_en), found.line
+                )
         references, doubts = citations.read(found.text, self.tier)
         if references:
             task["legal_references"] = [
@@ -436,6 +447,21 @@ class _Import:
                 found.line,
             )
         return task
+
+    def _assign_to_consolidating(self, code: str) -> None:
+        """Tasks no text and no general assignment gives to anyone: the consolidating unit
+        holds them until a steward decides (the schema wants a lead for every task)."""
+        for task in self.unassigned:
+            task["lead_units"] = task["reporting_units"] = [code]
+            note = task["inference_note"].replace("{consolidating}", self.registry.label(code))
+            task["inference_note"] = note
+            self.review.add(
+                Severity.INFERRED,
+                task["code"],
+                note,
+                "The text names no unit and the plan gives no general assignment: the "
+                "consolidating unit holds the task until a steward decides.",
+            )
 
     def _review_roles(self, code: str, found: FoundTask) -> None:
         for role, mention in found.roles.unassignable:
@@ -522,7 +548,7 @@ class _Import:
         consolidated_day = self._consolidated_day(unit_day)
         consolidating = self._consolidating()
         recipients = self._recipients()
-        valid_until = self._valid_until()
+        valid_from, valid_until = self._validity([month for _, month in kinds], consolidated_day)
         span_start = data["span_start"]
         kinds_data = []
         for kind, month in kinds:
@@ -547,7 +573,7 @@ class _Import:
         )
         return {
             "timezone": data["timezone"],
-            "valid_from": (self.header.date or dt.date.today()).isoformat(),
+            "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
             "unit_deadline_day": unit_day,
             "consolidated_deadline_day": consolidated_day,
@@ -595,7 +621,7 @@ class _Import:
             )
         return consolidated.day
 
-    def _consolidating(self) -> str:
+    def _consolidating(self) -> str | None:
         rule = self.rule
         if rule.consolidating is not None:
             return self.registry.ref(rule.consolidating)
@@ -609,20 +635,20 @@ class _Import:
         message_vi = "Không xác định được đơn vị tổng hợp báo cáo (“qua Phòng ...”)"
         if candidates:
             code = self.registry.ref(candidates[0])
-            self.nothing(
-                "calendar.consolidating_unit",
-                f"{message_vi}; tạm ghi {self.registry.label(code)}, đơn vị đầu tiên được giao "
-                "ở mục tổ chức thực hiện. Cần sửa.",
-                "No consolidating unit found; the first unit assigned in the implementation "
-                "section stands in.",
-            )
-            return code
+            how_vi = "đơn vị đầu tiên được giao ở mục tổ chức thực hiện"
+        elif self.registry.unit_list():
+            code = self.registry.unit_list()[0]["code"]
+            how_vi = "đơn vị đầu tiên của danh sách đơn vị"
+        else:
+            self.nothing("calendar.consolidating_unit", f"{message_vi}.", "No consolidating unit.")
+            return None
         self.nothing(
             "calendar.consolidating_unit",
-            f"{message_vi}.",
-            "No consolidating unit found.",
+            f"{message_vi}; tạm ghi {self.registry.label(code)}, {how_vi}. Cần sửa.",
+            "No consolidating unit found; another unit of the plan stands in until a steward "
+            "decides.",
         )
-        return "CHUA_XAC_DINH"
+        return code
 
     def _recipients(self) -> list[str]:
         """The bodies the consolidated report goes to, named in full ("Sở Nội vụ Thành phố"
@@ -648,19 +674,49 @@ class _Import:
         )
         return [self.header.issuer.name]
 
-    def _valid_until(self) -> dt.date:
+    def _validity(self, months: list[int], day: int) -> tuple[dt.date, dt.date]:
+        """From the date of issue to the end of the last year the title names; a span that
+        holds no consolidated deadline is stretched to the next year's end, and reported."""
         years = self.header.years
+        start = self._date()
         if years is not None:
-            return dt.date(years[1], 12, 31)
-        year = (self.header.date or dt.date.today()).year
-        self.review.add(
-            Severity.INFERRED,
-            "calendar.valid_until",
-            f"Tên kế hoạch không nêu năm thực hiện; tạm lấy hết năm {year} (năm ban hành).",
-            f"The title names no years; the plan is taken to run until the end of {year}.",
-            self.header.title_line,
-        )
-        return dt.date(year, 12, 31)
+            until = dt.date(years[1], 12, 31)
+        else:
+            until = dt.date(start.year, 12, 31)
+            self.review.add(
+                Severity.INFERRED,
+                "calendar.valid_until",
+                f"Tên kế hoạch không nêu năm thực hiện; tạm lấy hết năm {start.year} (năm ban "
+                "hành).",
+                f"The title names no years; the plan is taken to run until the end of "
+                f"{start.year}.",
+                self.header.title_line,
+            )
+        deadlines = [
+            dt.date(year, month, day)
+            for year in range(start.year, max(until.year, start.year) + 1)
+            for month in months
+        ]
+        if until < start or not any(start <= d <= until for d in deadlines):
+            stretched = dt.date(start.year + 1, 12, 31)
+            self.nothing(
+                "calendar.valid_until",
+                f"Thời gian thực hiện (đến {until:%d/%m/%Y}) không có kỳ báo cáo nào sau ngày "
+                f"ban hành {start:%d/%m/%Y}; tạm kéo dài đến {stretched:%d/%m/%Y}. Cần sửa.",
+                f"The plan's span (until {until}) holds no report due after its date ({start}); "
+                f"stretched to {stretched}.",
+            )
+            until = stretched
+        return start, until
+
+    def _date(self) -> dt.date:
+        """The date of issue; without one, 1 January of the first year the title names, or
+        today (reported as a problem where the document's date is read)."""
+        if self.header.date is not None:
+            return self.header.date
+        if self.header.years is not None:
+            return dt.date(self.header.years[0], 1, 1)
+        return dt.datetime.now(ZoneInfo(defaults()["timezone"])).date()
 
     def _orchestration(self, calendar: dict[str, Any]) -> dict[str, Any]:
         jobs = defaults()["orchestration"]

@@ -113,9 +113,12 @@ def pair(rule: Rule) -> tuple[list[tuple[PeriodKindWords, int]], bool]:
         return list(zip(words.quarter_kinds, months, strict=True)), False
     if kinds and len(kinds) == len(months):
         return list(zip(kinds, months, strict=True)), False
-    paired = [(kind, kind.month) for kind in kinds if kind.month in months]
-    if not kinds:
-        paired = [(kind, kind.month) for kind in words.period_kinds if kind.month in months]
+    usual = kinds or list(words.period_kinds)
+    paired: list[tuple[PeriodKindWords, int]] = []
+    for month in dict.fromkeys(months):  # each month once, in the rule's order
+        kind = next((k for k in usual if k.month == month), None) or words.kind_of_month(month)
+        if all(k.code != kind.code for k, _ in paired):
+            paired.append((kind, month))
     return paired, True
 
 

@@ -104,6 +104,18 @@ class Vocabulary:
     known_laws: tuple[str, ...]
     period_kinds: tuple[PeriodKindWords, ...]
     quarter_kinds: tuple[PeriodKindWords, ...]
+    month_kind: dict[str, str]
+
+    def kind_of_month(self, month: int) -> PeriodKindWords:
+        """The report of a month the rule names without its kind ("T11", "tháng 11")."""
+        shape = self.month_kind
+        return PeriodKindWords(
+            code=shape["code"].format(month=month),
+            words=(),
+            month=month,
+            label_vi=shape["label_vi"].format(month=month, year="{year}"),
+            label_en=shape["label_en"].format(month=month, year="{year}"),
+        )
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,7 @@ def vocabulary() -> Vocabulary:
         known_laws=_nfc_tuple(data["known_laws"]),
         period_kinds=tuple(_kind(k) for k in data["period_kinds"]),
         quarter_kinds=tuple(_kind(k) for k in data["quarter_kinds"]),
+        month_kind=dict(data["month_kind"]),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,40 @@ def test_odd_documents_end_with_a_review_report_and_an_exit_code(kind, tmp_path)
 def test_a_utf16_copy_of_the_seed_imports_like_the_seed(tmp_path, seed):
     path = _write(tmp_path, "utf16.txt", SEED.read_text(encoding="utf-8").encode("utf-16"))
     assert import_document(path).plan == seed.plan
+
+
+@pytest.mark.reliability
+def test_mutilated_documents_never_break_the_importer(tmp_path):
+    """Lines dropped, swapped, repeated or cut anywhere: an exit code and a review report,
+    and any draft written passes the plan check."""
+    rng = random.Random(12)
+    sources = [SEED, PROVINCE, COMMUNE, NO_TASKS]
+    codes: list[int] = []
+    for attempt in range(20):
+        lines = rng.choice(sources).read_text(encoding="utf-8").splitlines()
+        cut = rng.randrange(len(lines))
+        match attempt % 4:
+            case 0:
+                del lines[cut : cut + rng.randint(1, 25)]
+            case 1:
+                other = rng.randrange(len(lines))
+                lines[cut], lines[other] = lines[other], lines[cut]
+            case 2:
+                lines[cut:cut] = lines[cut : cut + rng.randint(1, 15)]
+            case 3:
+                text = "\n".join(lines)
+                at = rng.randrange(len(text))
+                lines = (text[:at] + text[at + rng.randint(1, 400) :]).splitlines()
+        result = _import_text("\n".join(lines))
+        codes.append(result.exit_code)
+        assert result.review.items
+        if result.plan is not None:
+            assert draft.check(draft.render(result.plan, "fuzz", None)) == []
+    record(
+        "plan import",
+        "20 mutilated copies of 4 plan documents (lines dropped, swapped, repeated, cut)",
+        20,
+        "no exception; exit codes "
+        + ", ".join(f"{c}: {codes.count(c)}" for c in sorted(set(codes)))
+        + "; every draft passes the plan check",
+    )

@@ -31,10 +31,11 @@ def test_quarterly_alone_means_every_quarter():
     assert [(k.code, m) for k, m in reading.kinds] == [("Q1", 3), ("Q2", 6), ("Q3", 9), ("Q4", 12)]
 
 
-def test_kinds_and_months_that_do_not_pair_are_guessed():
+def test_kinds_and_months_that_do_not_pair_are_guessed_and_every_month_kept():
     reading = _read("Định kỳ hàng quý và năm (trước ngày 10 của tháng 3, tháng 6, tháng 12).")
     assert reading.kinds_guessed
-    assert [(k.code, m) for k, m in reading.kinds] == [("Q1", 3), ("Y", 12)]
+    assert [(k.code, m) for k, m in reading.kinds] == [("Q1", 3), ("T06", 6), ("Y", 12)]
+    assert reading.kinds[1][0].label_vi == "Kỳ báo cáo tháng 6 năm {year}"
 
 
 def test_a_single_date_is_no_rule():
