@@ -102,12 +102,7 @@ def plan_import(
             result = ImportResult(None, result.review)
             written = None
         else:
-            written.parent.mkdir(parents=True, exist_ok=True)
-            written.write_text(text, encoding="utf-8")
-            _review_path(written).write_text(
-                result.review.markdown(f"Báo cáo rà soát / Review report: {document.name}"),
-                encoding="utf-8",
-            )
+            _write(written, text, result.review.markdown(f"Báo cáo rà soát: {document.name}"))
     scores = None
     if reference is not None and written is not None:
         scores = comparison.compare(load(written).plan, load(reference).plan)
@@ -125,6 +120,20 @@ def plan_import(
         raise typer.Exit(result.exit_code)
     _print(result, written, scores)
     raise typer.Exit(result.exit_code)
+
+
+def _write(draft_path: Path, plan_text: str, review_text: str) -> None:
+    try:
+        draft_path.parent.mkdir(parents=True, exist_ok=True)
+        draft_path.write_text(plan_text, encoding="utf-8")
+        _review_path(draft_path).write_text(review_text, encoding="utf-8")
+    except OSError as error:
+        typer.echo(
+            f"Không ghi được {draft_path}: {error.strerror}. / Cannot write {draft_path}: "
+            f"{error.strerror}.",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def _refuse(path: Path) -> None:

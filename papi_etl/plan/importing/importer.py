@@ -4,9 +4,9 @@ The steps, each in its module: read the lines (`reading`), undo the layout into 
 (`papi_etl.plan.document`), read the header (`header`), find the dimensions, tasks and
 assignments (`structure`) and who leads and coordinates each (`roles`, `bodies`), the
 legal documents each cites (`citations`), the reporting calendar (`reporting_rule`); then
-fill in what no document says from `draft_defaults.yaml`. Every guess and default goes
-into the review report (`review`), and the draft is checked by the same loader as
-`papi-etl plan check` before anyone sees it.
+fill in what no document says from `draft_defaults.yaml` (`draft_document`,
+`draft_calendar`). Every guess and default goes into the review report (`review`), and the
+draft is checked by the same loader as `papi-etl plan check` before anyone sees it.
 
 Tasks whose text names no unit are given, marked inferred, to the bodies the plan charges
 with carrying it out as a whole (the first part of "Tổ chức thực hiện": "Giao Thủ trưởng
@@ -16,24 +16,20 @@ reporting units are their lead units, as the plan's own reporting rule asks.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from papi_etl.errors import PlanDocumentError
 from papi_etl.plan.document import BlockKind, SourceLine, blocks, split_closing
 from papi_etl.plan.importing import citations, header, reading, reporting_rule, structure
 from papi_etl.plan.importing.bodies import Mention, Stands
+from papi_etl.plan.importing.draft_calendar import CalendarDraft
+from papi_etl.plan.importing.draft_document import DocumentDraft
 from papi_etl.plan.importing.registry import Registry
 from papi_etl.plan.importing.review import Review, Severity
 from papi_etl.plan.importing.structure import FoundTask
-from papi_etl.plan.importing.vocabulary import defaults, searchable, vocabulary
-
-PLACEHOLDER_VI = "Chưa xác định"
+from papi_etl.plan.importing.vocabulary import defaults
 
 _WHY_NOT_A_UNIT = {
     Stands.ISSUER: (
@@ -95,11 +91,6 @@ class _Import:
         self.lines = lines
         self.review = review
 
-    def nothing(
-        self, subject: str, message_vi: str, message_en: str, line: SourceLine | None = None
-    ) -> None:
-        self.review.add(Severity.PROBLEM, subject, message_vi.strip(), message_en.strip(), line)
-
     def run(self) -> dict[str, Any] | None:
         every = blocks(self.lines)
         body, tail = split_closing(every)
@@ -110,7 +101,7 @@ class _Import:
         tail_start = _index(self.lines, tail[0].line) if tail else len(self.lines)
         self.header = header.read(self.lines[:head_end], self.lines[tail_start:], self.lines)
         if self.header.issuer is None:
-            self.nothing(
+            self.review.problem(
                 "document.issuer",
                 "Không tìm thấy cơ quan ban hành (“ỦY BAN NHÂN DÂN <cấp> <TÊN>”) ở đầu văn bản: "
                 "không xác định được kế hoạch của cấp nào, nên không nhập được.",
@@ -121,17 +112,19 @@ class _Import:
         self.tier = self.header.issuer.tier
         self.registry = Registry(self.tier)
         self.unassigned: list[dict[str, Any]] = []
-        self.city = self._city()[0]
+        self.document = DocumentDraft(self.header, self.lines, self.review)
+        document = self.document.fields()
         self.found = structure.read(body[start:], self.tier)
         if not self.found.dimensions:
-            self.nothing(
+            stray = len(self.found.stray)
+            self.review.problem(
                 "dimensions",
                 "Không tìm thấy đề mục nào nêu một nội dung của Chỉ số PAPI (“Đối với nội dung "
                 "...”); văn bản không phải kế hoạch nhiệm vụ theo các nội dung PAPI hoặc thiếu "
-                f"danh sách nhiệm vụ. {self._stray_note()}",
+                f"danh sách nhiệm vụ ({stray} mục không thuộc nội dung nào).",
                 "No heading names a PAPI dimension ('Đối với nội dung ...'): the document is "
-                "no plan of tasks by PAPI dimension, or its task list is missing. "
-                f"{self._stray_note_en()}",
+                f"no plan of tasks by PAPI dimension, or its task list is missing ({stray} "
+                "items stand under no dimension).",
             )
             return None
         self.rule = reporting_rule.read(self._rule_sources(), self.tier)
@@ -140,12 +133,13 @@ class _Import:
             self._task(f"T{self._implementation_number()}.{n:02d}", task)
             for n, task in enumerate(self.found.assignments, 1)
         ]
-        calendar = self._calendar()
+        dates = CalendarDraft(self.rule, self.found, self.document, self.registry, self.review)
+        calendar = dates.calendar()
         units = self.registry.unit_list()
         if calendar["consolidating_unit"] is not None:
             self._assign_to_consolidating(calendar["consolidating_unit"])
         if not units or calendar["consolidating_unit"] is None:
-            self.nothing(
+            self.review.problem(
                 "units",
                 "Văn bản không nêu đơn vị cụ thể nào (chỉ nêu chung các nhóm): không lập được "
                 "danh sách đơn vị của kế hoạch.",
@@ -154,10 +148,9 @@ class _Import:
             )
             return None
         self._review_defaults()
-        document = self._document()
         numbers = [d["number"] for d in dimensions]
         return {
-            "id": self._plan_id(),
+            "id": self.document.plan_id(),
             "version": defaults()["version"],
             "papi_dimensions": 8 if max(numbers) > 6 else 6,
             "document": document,
@@ -167,128 +160,9 @@ class _Import:
             "assignments": assignments,
             "indicators": [],
             "calendar": calendar,
-            "orchestration": self._orchestration(calendar),
+            "orchestration": dates.orchestration(calendar),
             "status_weights": dict(defaults()["status_weights"]),
         }
-
-    # --- the document -------------------------------------------------------------------
-
-    def _document(self) -> dict[str, Any]:
-        found = self.header
-        issuer = found.issuer
-        assert issuer is not None
-        if found.number is None:
-            self.nothing(
-                "document.number",
-                "Không tìm thấy số, ký hiệu văn bản (“Số: .../KH-UBND”).",
-                "No document number ('Số: .../KH-UBND') found.",
-            )
-        date = self._date()
-        if found.date is None:
-            self.nothing(
-                "document.date",
-                "Không tìm thấy ngày ban hành (“..., ngày DD tháng MM năm YYYY”); tạm ghi ngày "
-                f"{date:%d/%m/%Y}, cần sửa (ngày này cũng là ngày bắt đầu hiệu lực của lịch "
-                "báo cáo).",
-                f"No date of issue found; {date} stands in for it (it also starts the "
-                "calendar's validity).",
-                found.date_line,
-            )
-        title = found.title
-        if title is None:
-            title = f"Kế hoạch số {found.number or PLACEHOLDER_VI}"
-            self.nothing(
-                "document.title",
-                "Không tìm thấy tên văn bản (dòng “KẾ HOẠCH” và tên kế hoạch viết hoa).",
-                "No title found (the line 'KẾ HOẠCH' and the title in capitals).",
-            )
-        elif found.title_guessed:
-            self.review.add(
-                Severity.INFERRED,
-                "document.title",
-                "Tên kế hoạch viết hoa trong văn bản; chữ hoa, chữ thường của các từ "
-                f"“{', '.join(found.title_guessed)}” là suy đoán (phần thân văn bản không có).",
-                "The title is in capitals; the case of the words "
-                f"'{', '.join(found.title_guessed)}' is a guess (the body does not use them).",
-                found.title_line,
-            )
-        if found.signer is None:
-            self.review.add(
-                Severity.DEFAULT,
-                "document.signer",
-                "Không tìm thấy họ tên người ký ở cuối văn bản; để trống.",
-                "No signer's name found at the end of the document; left empty.",
-            )
-        document = {
-            "number": found.number or PLACEHOLDER_VI,
-            "title": title,
-            "issuer": issuer.name,
-            "district": self.tier.place,
-            "city": self.city,
-            "date": date.isoformat(),
-        }
-        if found.signer:
-            document["signer"] = found.signer
-        return document
-
-    def _city(self) -> tuple[str, str | None]:
-        """The province or centrally-run city and its place name: the issuer itself for a
-        province's plan, else the first one the text names ("thành phố Hồ Chí Minh")."""
-        if self.tier.tier == "province":
-            return _province_name(self.tier.level_word, self.tier.place), self.tier.place
-        found = [f for f in (self._place_after("thành phố"), self._place_after("tỉnh")) if f]
-        if found:
-            word, place, line, index = min(found, key=lambda f: f[3])
-            self.review.add(
-                Severity.INFERRED,
-                "document.city",
-                f"Văn bản không ghi rõ tỉnh, thành phố của {self.header.issuer.name}; "
-                f"lấy theo “{word} {place}” nêu trong văn bản.",
-                "The document does not state the province of the issuer; taken from "
-                f"'{word} {place}' in the text.",
-                line,
-            )
-            return _province_name(word, place), place
-        self.nothing(
-            "document.city",
-            "Không xác định được tỉnh, thành phố của kế hoạch; ghi “Chưa xác định”, cần sửa.",
-            "The plan's province or city could not be found; 'Chưa xác định' stands in.",
-        )
-        return PLACEHOLDER_VI, None
-
-    def _place_after(self, word: str) -> tuple[str, str, SourceLine, int] | None:
-        """The first place the text names after a level word ("huyện Củ Chi"), other than
-        the issuer's: the word, the place, its line and the line's index."""
-        wanted = searchable(word).split()
-        for index, line in enumerate(self.lines):
-            tokens = line.text.split()
-            keys = [searchable(token) for token in tokens]
-            for at in range(len(tokens) - len(wanted)):
-                if keys[at : at + len(wanted)] != wanted:
-                    continue
-                place = []
-                for token in tokens[at + len(wanted) : at + len(wanted) + 4]:
-                    bare = token.rstrip(",;.:)”")
-                    if not bare[:1].isupper():
-                        break
-                    place.append(bare)
-                    if bare != token:
-                        break
-                name = " ".join(place)
-                if len(place) >= 2 and name != self.tier.place:
-                    return word, name, line, index
-        return None
-
-    def _plan_id(self) -> str:
-        """ "binh-tan-461-2018": the issuer's place, the document's number and year."""
-        number = re.sub(r"\W", "", (self.header.number or "").split("/")[0])
-        year = self.header.date.year if self.header.date else ""
-        place = "-".join(
-            re.sub(r"[^a-z0-9]", "", w) for w in _plain(self.tier.place).lower().split()
-        )
-        return "-".join(part for part in (place or "ke-hoach", number, str(year)) if part)
-
-    # --- dimensions and tasks -----------------------------------------------------------
 
     def _dimensions(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -298,7 +172,7 @@ class _Import:
                 self._task(f"D{number}.{n:02d}", task) for n, task in enumerate(dimension.tasks, 1)
             ]
             if not tasks:
-                self.nothing(
+                self.review.problem(
                     f"D{number}",
                     f"Không tìm thấy nhiệm vụ nào dưới nội dung “{dimension.dimension.name_vi}”.",
                     f"No task found under the dimension '{dimension.dimension.name_en}'.",
@@ -317,7 +191,7 @@ class _Import:
         expected = range(1, (8 if max(numbers) > 6 else 6) + 1)
         missing = [n for n in expected if n not in numbers]
         if missing:
-            self.nothing(
+            self.review.problem(
                 "dimensions",
                 f"Không tìm thấy đề mục của nội dung PAPI số {', '.join(map(str, missing))}; "
                 "kế hoạch chỉ có các nội dung đã tìm thấy.",
@@ -334,14 +208,14 @@ class _Import:
                 line,
             )
         for line, text in self.found.stray:
-            self.nothing(
+            self.review.problem(
                 "tasks",
                 f"Mục “{_short(text)}” không nằm dưới nội dung PAPI nào: không nhập.",
                 f"The item '{_short(text)}' stands under no PAPI dimension: not imported.",
                 line,
             )
         for line, text in self.found.unread_cells:
-            self.nothing(
+            self.review.problem(
                 "units",
                 f"Ô đơn vị có phần “{text}” không nhận ra là cơ quan, đơn vị nào: không gán.",
                 f"A unit cell holds '{text}', which is no body the dictionary knows: not used.",
@@ -475,7 +349,7 @@ class _Import:
                 found.line,
             )
         for mention in found.roles.unknown:
-            self.nothing(
+            self.review.problem(
                 code,
                 f"Không nhận ra cơ quan, đơn vị “{mention.surface}” (không có trong danh mục "
                 "cơ quan, đơn vị hành chính của công cụ nhập): không gán cho nhiệm vụ. Nếu là "
@@ -486,20 +360,8 @@ class _Import:
                 found.line,
             )
 
-    def _stray_note(self) -> str:
-        return (
-            f"Có {len(self.found.stray)} mục không thuộc nội dung nào." if self.found.stray else ""
-        )
-
-    def _stray_note_en(self) -> str:
-        return (
-            f"{len(self.found.stray)} items stand under no dimension." if self.found.stray else ""
-        )
-
     def _implementation_number(self) -> int:
         return structure.arabic(self.found.implementation_section) or 0
-
-    # --- the calendar -------------------------------------------------------------------
 
     def _rule_sources(self) -> list[reporting_rule.Source]:
         tasks = list(self.found.assignments) or [
@@ -512,234 +374,6 @@ class _Import:
                 lead = task.heading.lead or lead
             sources.append(reporting_rule.Source(task.text, task.line, tuple(lead)))
         return sources
-
-    def _calendar(self) -> dict[str, Any]:
-        rule = self.rule
-        data = defaults()
-        unit_rule = rule.unit_rule
-        if unit_rule is None:
-            fallback = data["fallback_calendar"]
-            unit_day = fallback["unit_deadline_day"]
-            kinds = [(k, k.month) for k in vocabulary().period_kinds if k.code in fallback["kinds"]]
-            rule_text = "Chưa xác định: văn bản không nêu quy định báo cáo định kỳ."
-            self.nothing(
-                "calendar",
-                "Không tìm thấy quy định báo cáo định kỳ (“Định kỳ hàng quý, 6 tháng ... trước "
-                f"ngày ... của tháng ...”); tạm dùng lịch mặc định: trước ngày {unit_day} các "
-                f"tháng {', '.join(str(m) for _, m in kinds)}. Cần sửa theo văn bản.",
-                "No periodic reporting rule found; a default calendar stands in.",
-            )
-        else:
-            unit_day = unit_rule.day
-            kinds = rule.kinds
-            rule_text = unit_rule.sentence
-            if rule.kinds_guessed:
-                self.review.add(
-                    Severity.INFERRED,
-                    "calendar.period_kinds",
-                    f"Quy định báo cáo nêu {len(unit_rule.kinds)} loại kỳ báo cáo nhưng "
-                    f"{len(unit_rule.months)} tháng; ghép theo tháng thông thường của từng kỳ: "
-                    + ", ".join(f"{k.code} tháng {m}" for k, m in kinds)
-                    + ".",
-                    "The rule names a different number of report kinds and months; each kind "
-                    "was given its usual month.",
-                    unit_rule.source.line,
-                )
-        consolidated_day = self._consolidated_day(unit_day)
-        consolidating = self._consolidating()
-        recipients = self._recipients()
-        valid_from, valid_until = self._validity([month for _, month in kinds], consolidated_day)
-        span_start = data["span_start"]
-        kinds_data = []
-        for kind, month in kinds:
-            end = _day_before(month, unit_day)
-            kinds_data.append(
-                {
-                    "code": kind.code,
-                    "label_vi": kind.label_vi,
-                    "label_en": kind.label_en,
-                    "deadline_month": month,
-                    "span_start": dict(span_start),
-                    "span_end": end,
-                }
-            )
-        self.review.add(
-            Severity.DEFAULT,
-            "calendar.period_kinds",
-            "Văn bản không nêu khoảng thời gian số liệu của mỗi kỳ báo cáo: mặc định lũy kế từ "
-            "ngày 15 tháng 12 năm trước đến hết ngày liền trước hạn nộp của đơn vị.",
-            "The document gives no data span per report: year-to-date from 15 December of the "
-            "previous year to the day before the units' deadline, by default.",
-        )
-        return {
-            "timezone": data["timezone"],
-            "valid_from": valid_from.isoformat(),
-            "valid_until": valid_until.isoformat(),
-            "unit_deadline_day": unit_day,
-            "consolidated_deadline_day": consolidated_day,
-            "consolidating_unit": consolidating,
-            "recipients": recipients,
-            "rule_text": rule_text,
-            "span_note": " ".join(data["span_note"].split()),
-            "period_kinds": kinds_data,
-        }
-
-    def _consolidated_day(self, unit_day: int) -> int:
-        rule = self.rule
-        consolidated = rule.consolidated_rule
-        if consolidated is None or consolidated.day > 28:
-            day = min(28, unit_day + defaults()["consolidated_after_days"])
-            self.review.add(
-                Severity.DEFAULT,
-                "calendar.consolidated_deadline_day",
-                "Văn bản không nêu hạn báo cáo tổng hợp; mặc định ngày "
-                f"{day} (sau hạn nộp của đơn vị {day - unit_day} ngày).",
-                f"The document gives no consolidated deadline; day {day} by default.",
-            )
-            return day
-        if set(consolidated.months) != set(m for _, m in rule.kinds):
-            self.review.add(
-                Severity.INFERRED,
-                "calendar.consolidated_deadline_day",
-                f"Quy định báo cáo tổng hợp (trước ngày {consolidated.day}) nêu các tháng "
-                f"{', '.join(map(str, consolidated.months))}, khác các tháng đơn vị báo cáo; "
-                "chỉ lấy ngày làm hạn tổng hợp cho các tháng của đơn vị.",
-                "The consolidated rule names other months than the units' rule; only its "
-                "day is used.",
-                consolidated.source.line,
-            )
-        elif consolidated.kinds and reporting_rule.pair(consolidated)[1]:
-            self.review.add(
-                Severity.INFERRED,
-                "calendar.consolidated_deadline_day",
-                f"Quy định báo cáo tổng hợp nêu {len(consolidated.kinds)} loại kỳ nhưng "
-                f"{len(consolidated.months)} tháng (giống các tháng đơn vị báo cáo); chỉ lấy "
-                f"ngày {consolidated.day} làm hạn tổng hợp.",
-                "The consolidated rule names fewer report kinds than months (the units' "
-                f"months); only its day ({consolidated.day}) is used.",
-                consolidated.source.line,
-            )
-        return consolidated.day
-
-    def _consolidating(self) -> str | None:
-        rule = self.rule
-        if rule.consolidating is not None:
-            return self.registry.ref(rule.consolidating)
-        candidates = [m for m in self.found.general if m.stands is Stands.UNIT]
-        candidates += [
-            m
-            for task in self.found.assignments
-            for m in (task.heading.lead if task.heading else task.roles.lead)
-            if m.stands is Stands.UNIT
-        ]
-        message_vi = "Không xác định được đơn vị tổng hợp báo cáo (“qua Phòng ...”)"
-        if candidates:
-            code = self.registry.ref(candidates[0])
-            how_vi = "đơn vị đầu tiên được giao ở mục tổ chức thực hiện"
-        elif self.registry.unit_list():
-            code = self.registry.unit_list()[0]["code"]
-            how_vi = "đơn vị đầu tiên của danh sách đơn vị"
-        else:
-            self.nothing("calendar.consolidating_unit", f"{message_vi}.", "No consolidating unit.")
-            return None
-        self.nothing(
-            "calendar.consolidating_unit",
-            f"{message_vi}; tạm ghi {self.registry.label(code)}, {how_vi}. Cần sửa.",
-            "No consolidating unit found; another unit of the plan stands in until a steward "
-            "decides.",
-        )
-        return code
-
-    def _recipients(self) -> list[str]:
-        """The bodies the consolidated report goes to, named in full ("Sở Nội vụ Thành phố"
-        with the name the text gives the city: "thành phố Hồ Chí Minh")."""
-        found = []
-        for mention in self.rule.recipients:
-            name = mention.surface
-            if mention.stands is Stands.AUTHORITY and mention.place is None and mention.level:
-                named = self._place_after(mention.level.word)
-                if named is not None:
-                    name = f"{name} {named[1]}"
-            elif mention.stands is Stands.ISSUER:
-                name = self.header.issuer.name
-            if name not in found:
-                found.append(name)
-        if found:
-            return found
-        self.review.add(
-            Severity.DEFAULT,
-            "calendar.recipients",
-            "Văn bản không nêu nơi nhận báo cáo tổng hợp; mặc định là cơ quan ban hành.",
-            "The document names no recipient of the consolidated report; the issuer stands in.",
-        )
-        return [self.header.issuer.name]
-
-    def _validity(self, months: list[int], day: int) -> tuple[dt.date, dt.date]:
-        """From the date of issue to the end of the last year the title names; a span that
-        holds no consolidated deadline is stretched to the next year's end, and reported."""
-        years = self.header.years
-        start = self._date()
-        if years is not None:
-            until = dt.date(years[1], 12, 31)
-        else:
-            until = dt.date(start.year, 12, 31)
-            self.review.add(
-                Severity.INFERRED,
-                "calendar.valid_until",
-                f"Tên kế hoạch không nêu năm thực hiện; tạm lấy hết năm {start.year} (năm ban "
-                "hành).",
-                f"The title names no years; the plan is taken to run until the end of "
-                f"{start.year}.",
-                self.header.title_line,
-            )
-        deadlines = [
-            dt.date(year, month, day)
-            for year in range(start.year, max(until.year, start.year) + 1)
-            for month in months
-        ]
-        if until < start or not any(start <= d <= until for d in deadlines):
-            stretched = dt.date(start.year + 1, 12, 31)
-            self.nothing(
-                "calendar.valid_until",
-                f"Thời gian thực hiện (đến {until:%d/%m/%Y}) không có kỳ báo cáo nào sau ngày "
-                f"ban hành {start:%d/%m/%Y}; tạm kéo dài đến {stretched:%d/%m/%Y}. Cần sửa.",
-                f"The plan's span (until {until}) holds no report due after its date ({start}); "
-                f"stretched to {stretched}.",
-            )
-            until = stretched
-        return start, until
-
-    def _date(self) -> dt.date:
-        """The date of issue; without one, 1 January of the first year the title names, or
-        today (reported as a problem where the document's date is read)."""
-        if self.header.date is not None:
-            return self.header.date
-        if self.header.years is not None:
-            return dt.date(self.header.years[0], 1, 1)
-        return dt.datetime.now(ZoneInfo(defaults()["timezone"])).date()
-
-    def _orchestration(self, calendar: dict[str, Any]) -> dict[str, Any]:
-        jobs = defaults()["orchestration"]
-        unit_day = calendar["unit_deadline_day"]
-        final_day = calendar["consolidated_deadline_day"]
-        reminders = sorted(
-            {unit_day - d for d in jobs["remind_days_before_deadline"] if unit_day - d >= 1}
-        ) or [max(1, unit_day - 1)]
-        return {
-            "collect_from_day": jobs["collect_from_day"],
-            "collect_every_hours": jobs["collect_every_hours"],
-            "remind_days": reminders,
-            "remind_at": jobs["remind_at"],
-            "overdue_at": jobs["overdue_at"],
-            "consolidate_day": unit_day,
-            "consolidate_at": jobs["consolidate_at"],
-            "publish_day": max(
-                unit_day, final_day - jobs["publish_days_before_consolidated_deadline"]
-            ),
-            "publish_at": jobs["publish_at"],
-        }
-
-    # --- what no document says ----------------------------------------------------------
 
     def _review_defaults(self) -> None:
         add = self.review.add
@@ -794,27 +428,5 @@ class _Import:
                 )
 
 
-def _province_name(word: str, place: str) -> str:
-    """ "Thành phố Hồ Chí Minh" (a city's name is written capitalised), "tỉnh Quảng Trị"."""
-    return f"Thành phố {place}" if word == "thành phố" else f"{word} {place}"
-
-
-def _plain(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _day_before(month: int, day: int) -> dict[str, int]:
-    """The last day a report due before `day` of `month` can cover."""
-    if day > 1:
-        return {"month": month, "day": day - 1}
-    previous = 12 if month == 1 else month - 1
-    last = (dt.date(2021, previous % 12 + 1, 1) - dt.timedelta(days=1)).day
-    end = {"month": previous, "day": last}
-    if month == 1:
-        end["year_offset"] = -1
-    return end

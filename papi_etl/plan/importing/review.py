@@ -89,6 +89,11 @@ class Review:
             )
         )
 
+    def problem(
+        self, subject: str, message_vi: str, message_en: str, line: SourceLine | None = None
+    ) -> None:
+        self.add(Severity.PROBLEM, subject, message_vi.strip(), message_en.strip(), line)
+
     def count(self, severity: Severity) -> int:
         return sum(1 for item in self.items if item.severity is severity)
 
