@@ -98,19 +98,21 @@ def analyse(text: str, plan: Tier) -> Roles:
     for chain in _chains(text, mentions):
         before, requested = _before(text, chain[0].start)
         if coordinating_before.search(before):
-            _assign(roles, roles.coordinating, chain, "coordinating")
+            assign(roles, roles.coordinating, chain, "coordinating")
         elif _opens_clause(before):
-            _assign(roles, roles.lead, chain, "lead")
+            assign(roles, roles.lead, chain, "lead")
             if not before.strip():
                 roles.opens_with_subject = True
             roles.requested = roles.requested or requested
         elif role_after.match(searchable(text[chain[-1].end :])):
-            _assign(roles, roles.lead, chain[-1:], "lead")
+            assign(roles, roles.lead, chain[-1:], "lead")
     roles.unknown += _unknown_subjects(text, mentions)
     return roles
 
 
-def _assign(roles: Roles, into: list[Mention], chain: list[Mention], role: str) -> None:
+def assign(roles: Roles, into: list[Mention], chain: list[Mention], role: str) -> None:
+    """Give `role` (lead or coordinating) to the assignable bodies of `chain`, each once;
+    keep the others aside for the review report (unknown ones are kept by the caller)."""
     for mention in chain:
         if mention.stands.assignable:
             if all(m.key != mention.key for m in into):

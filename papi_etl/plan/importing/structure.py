@@ -228,20 +228,15 @@ class _Reader:
         for cell, into in ((lead, found.lead), (coordinating, found.coordinating)):
             mentions = bodies.find(cell, self.tier)
             role = "lead" if into is found.lead else "coordinating"
-            for mention in mentions:
-                if mention.stands.assignable:
-                    if all(m.key != mention.key for m in into):
-                        into.append(mention)
-                elif mention.stands is Stands.UNKNOWN:
-                    found.unknown.append(mention)
-                else:
-                    found.unassignable.append((role, mention))
+            roles.assign(found, into, mentions, role)
+            found.unknown += [m for m in mentions if m.stands is Stands.UNKNOWN]
             rest = cell
             for mention in sorted(mentions, key=lambda m: -m.start):
-                rest = rest[: mention.start] + " " + rest[mention.end :]
-            rest = re.sub(r"(?<![\w])(?:và|các|;|,|-|\(|\)|\.)(?![\w])", " ", rest)
-            if fold(rest):
-                self.found.unread_cells.append((line, fold(rest)))
+                rest = rest[: mention.start] + ";" + rest[mention.end :]
+            for piece in re.split(r"[;,\n]|\s+và\s+", rest):
+                piece = fold(piece).strip(" -.()")
+                if piece and searchable(piece) not in ("và", "các"):
+                    self.found.unread_cells.append((line, piece))
         return found
 
 

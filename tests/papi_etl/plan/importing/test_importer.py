@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -222,8 +223,6 @@ def test_an_unknown_body_is_reported_never_mapped_to_the_nearest_name():
 
 
 def _import_text(text: str) -> ImportResult:
-    import tempfile
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ke-hoach.txt"
         path.write_text(text, encoding="utf-8")
@@ -326,3 +325,18 @@ def test_mutilated_documents_never_break_the_importer(tmp_path):
         + ", ".join(f"{c}: {codes.count(c)}" for c in sorted(set(codes)))
         + "; every draft passes the plan check",
     )
+
+
+def test_a_unit_cell_with_an_unknown_body_is_reported():
+    text = PROVINCE.read_text(encoding="utf-8").replace(
+        "| Sở Nội vụ | Các sở, ban, ngành tỉnh | Hằng năm |",
+        "| Sở Nội vụ; Ban Thi đua - Khen thưởng | Các sở, ban, ngành tỉnh | Hằng năm |",
+    )
+    result = _import_text(text)
+    assert result.exit_code == 1
+    (problem,) = [i for i in result.review.items if i.severity is Severity.PROBLEM]
+    assert "“Ban Thi đua - Khen thưởng”" in problem.message_vi
+    row = next(n for n, line in enumerate(text.splitlines(), 1) if "Ban Thi đua" in line)
+    assert problem.where_vi == f"dòng {row}"
+    task = next(t for t in _tasks(result.plan) if t["code"] == "D4.02")
+    assert task["lead_units"] == ["SNV"]
