@@ -282,6 +282,9 @@ class Document(Frozen):
     district: NfcText
     city: NfcText
     date: dt.date
+    place: NfcText | None = Field(
+        default=None, description="Where it was issued, as its header says ('Bình Tân')"
+    )
     signer: NfcText | None = None
 
 

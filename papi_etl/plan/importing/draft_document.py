@@ -95,6 +95,8 @@ class DocumentDraft:
             "city": self.city(),
             "date": date.isoformat(),
         }
+        if found.place:
+            document["place"] = found.place
         if found.signer:
             document["signer"] = found.signer
         return document
