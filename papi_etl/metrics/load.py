@@ -2,9 +2,10 @@
 
 For a period, `inputs(...)` reads the current (not superseded) submission of every unit for
 that period, for the earlier periods of the same year (the previous period's indicator
-values give the change) and for the period a year earlier (`calendar.year_ago`), with their task and indicator rows and their open findings. A
-report's on-time flag and arrival are those of its FIRST version: a correction sent after
-the deadline does not make a report that arrived on time late (see `metrics.compute`).
+values give the change) and for the period a year earlier (`calendar.year_ago`), with their
+task and indicator rows and their open findings. A report's on-time flag and arrival are
+those of its FIRST version: a correction sent after the deadline does not make a report
+that arrived on time late (see `metrics.compute`).
 """
 
 from __future__ import annotations
