@@ -43,7 +43,9 @@ Definitions (DHIS2's reporting metrics, adapted to the plan):
   was added during the period, and its latest value is its `year_to_date`. `year_ago_value`
   is the aggregate of the period a year earlier (`calendar.year_ago`: the same period of
   the previous year, or, for the first report of a year, the previous year's last report),
-  `year_ago_change` the difference. A trend is judged on the change rounded to one decimal.
+  `year_ago_change` the difference, `year_ago_ratio` this period's value as a percentage of
+  it; a sum since New Year compared with a longer span (2019-Q1 with the whole of 2018)
+  gets no `year_ago_trend`. A trend is judged on the change rounded to one decimal.
 - lagging: late, missing, invalid or unvalidated reports, and, in a period whose span ends
   after 30 June, task rows still "chua_trien_khai".
 - PAPI context: PAPI publishes year Y's scores around April of Y+1; they are taken as
@@ -104,6 +106,8 @@ TASK_ROW_COLUMNS = (
     "difficulties",
     "proposals",
 )
+# The columns of `counted_task_rows`.
+COUNTED_TASK_ROW_COLUMNS = ("unit", "task", "dimension", "status", "result", "evidence")
 INDICATOR_ROW_COLUMNS = ("period", "unit", "indicator", "value", "not_applicable")
 PAPI_SCORE_COLUMNS = ("year", "province", "estimate", "D1", "D2", "D3", "D4", "D5", "D6")
 PAPI_TARGET_COLUMNS = ("dimension", "operator", "target", "from_year", "to_year")
@@ -271,7 +275,7 @@ def _matched_rows(
     given = rows[["unit", "task", "status", "result", "evidence"]]
     matched = given.merge(required, on=["unit", "task"], how="inner")
     matched = matched.drop_duplicates(["unit", "task"], keep="first").reset_index(drop=True)
-    return matched.astype({"result": object, "evidence": object})
+    return matched[list(COUNTED_TASK_ROW_COLUMNS)].astype({"result": object, "evidence": object})
 
 
 def counted_task_rows(plan: Plan, metrics: PeriodMetrics, inputs: MetricInputs) -> pd.DataFrame:
@@ -518,11 +522,17 @@ def _indicators(
     owed = _indicator_units(plan)
     now = _aggregate(plan_indicators, _indicator_values(inputs, period.code, counted, owed))
     before = _aggregate_of(plan_indicators, owed, inputs, _previous_period(plan, period))
-    year_ago = _aggregate_of(plan_indicators, owed, inputs, calendar.year_ago(plan, period))
+    earlier = calendar.year_ago(plan, period)
+    year_ago = _aggregate_of(plan_indicators, owed, inputs, earlier)
     change = now["value"] - before
     year_ago_change = now["value"] - year_ago
     better = plan_indicators["better"]
     cumulative = plan_indicators["aggregate_periods"] == "cumulative"
+    # A sum since New Year over a shorter span than the year-earlier one (2019-Q1 against
+    # the whole of 2018) is bound to be smaller: it is given as a share, not judged. A rate
+    # or a mean of such sums is judged.
+    grows = cumulative & (plan_indicators["aggregate_units"] == UnitAggregation.SUM.value)
+    judged = ~grows | (earlier is not None and earlier.kind == period.kind)
     return plan_indicators.drop(columns=["numerator", "denominator"]).assign(
         value=now["value"],
         units_reporting=now["units_reporting"],
@@ -532,7 +542,8 @@ def _indicators(
         trend=_trend(change, better),
         year_ago_value=year_ago,
         year_ago_change=year_ago_change.astype(float),
-        year_ago_trend=_trend(year_ago_change, better),
+        year_ago_trend=_trend(year_ago_change, better).where(judged, None),
+        year_ago_ratio=_percent(now["value"], year_ago).astype(float),
     )
 
 
@@ -685,6 +696,7 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
     year (for the change of indicators); frames are never modified.
     """
     zone = plan.calendar.timezone
+    previous = _previous_period(plan, period)
     year_ago = calendar.year_ago(plan, period)
     expected = _expected_units(plan)
     required = _required(plan)
@@ -770,6 +782,8 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         papi_estimate=papi_estimate,
         papi_published_by=period.ends,
         status_weights=weights,
+        previous_period=previous.code if previous else None,
+        previous_label=previous.label_vi if previous else None,
         year_ago_period=year_ago.code if year_ago else None,
         year_ago_label=year_ago.label_vi if year_ago else None,
     )

@@ -131,17 +131,17 @@ def test_q1_and_the_year_compare_with_a_year_earlier(tiny_plan, frames):
 
     q1 = compute(tiny_plan, _period(tiny_plan, "2019-Q1"), frames.inputs())
     assert (q1.year_ago_period, q1.year_ago_label) == ("2018-Y", "Năm 2018")
-    i1 = _indicator(q1, "I1")
-    assert (i1["year_ago_value"], i1["year_ago_change"], i1["year_ago_trend"]) == (
-        30,
-        -21,
-        "worsened",
-    )
+    i1 = _indicator(q1, "I1")  # cumulative: a quarter against a whole year, not judged
+    assert (i1["year_ago_value"], i1["year_ago_change"], i1["year_ago_ratio"]) == (30, -21, 30)
+    assert i1["year_ago_trend"] is None
+    assert _indicator(q1, "I2")["year_ago_trend"] == "improved"  # a mean: 3 against 2
     assert math.isnan(i1["previous_value"])  # no earlier period in 2019
 
     year = compute(tiny_plan, _period(tiny_plan, "2019-Y"), frames.inputs())
     assert year.year_ago_period == "2018-Y"
     assert _indicator(year, "I1")[["year_ago_value", "year_ago_change"]].tolist() == [30, 11]
+    assert _indicator(year, "I1")["year_ago_trend"] == "improved"  # a year against a year
+    assert _indicator(year, "I1")["year_ago_trend"] == "improved"  # a year against a year
     assert _indicator(year, "I2")["year_ago_trend"] == "worsened"
 
     # 6M has an earlier period in its year and 461/KH-UBND has no 2018-6M: no year-ago figure.
