@@ -8,9 +8,10 @@ reporting rates, the wards' ranking).
 
 Every sheet prints as the annexes of the PDF do: A4 landscape, fitted to the page's width,
 the header row repeated on every page, the page number in the footer. Text is set in Times
-New Roman (Liberation Serif where it is missing, with the same widths), so that the height
-of each row can be measured (`fonts`): a row is as tall as its longest wrapped cell, and
-no row overlaps the next when LibreOffice or Excel prints it.
+New Roman (Liberation Serif where it is missing, with the same widths), so that the columns
+can be sized as the PDF's are (`widths`: no word broken, short cells on one line) and the
+height of each row measured: a row is as tall as its longest wrapped cell, and no row
+overlaps the next when LibreOffice or Excel prints it.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from papi_etl.report import fonts, sections
+from papi_etl.report import fonts, sections, widths
 from papi_etl.report.model import Num, Report, Table, cell_text
 from papi_etl.report.notation import EXCEL_FORMATS
 
@@ -34,13 +36,18 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WARNING = Font(name=FONT, bold=True, color="C00000", size=12)
-CHARS_PER_UNIT = 7  # column width (characters) per unit of a table's relative widths
 HEADER_ROW = 4
-# A column `w` characters wide holds about w x 7 pixels of text at 96 dpi (Excel's unit is
-# the width of a digit of the default font, Calibri 11): in points, w x 5.25, less its
-# margins; a tenth is kept in hand for the renderers' own rounding.
-POINTS_PER_CHAR = 5.25 * 0.9
-LINE_PT = SIZE * 1.25
+# A column's width is counted in digits of the workbook's default font, here Times New
+# Roman 11 (Liberation Serif in LibreOffice), whose digit is 5.5 points wide; Excel rounds
+# it to 7 pixels (5.25 points). Columns are set for the first and rows measured for the
+# second, so that a row is never too short for its text in either.
+POINTS_PER_CHAR = 5.5
+MEASURED_PER_CHAR = 7 * 0.75
+MARGIN_PT = 3 * 0.75
+# The width the columns are laid out in: A4 landscape less the margins below, a little
+# more, which fitting to the page's width takes back (the text prints at ~90 %).
+PAGE_PT = (29.7 - 2.3) / 2.54 * 72 * 1.1
+LINE = 1.25  # line height / font size
 # The body's tables the workbook holds after the annexes.
 BODY_TABLES = (sections.REPORTING_TABLE, sections.RANKING_TABLE)
 
@@ -52,14 +59,14 @@ def _put(sheet: Worksheet, row: int, column: int, value: object, font: Font | No
     return cell
 
 
-def _lines(text: str, width_pt: float, bold: bool = False) -> int:
+def _lines(text: str, width_pt: float, size: float, bold: bool = False) -> int:
     """How many lines `text` takes wrapped at its spaces in a column `width_pt` wide."""
     count = 0
     for paragraph in text.split("\n"):
         line, count = 0.0, count + 1
         for word in paragraph.split(" "):
-            wide = fonts.width(word, SIZE, bold=bold)
-            gap = fonts.width(" ", SIZE) if line else 0.0
+            wide = fonts.width(word, size, bold=bold)
+            gap = fonts.width(" ", size) if line else 0.0
             if line and line + gap + wide > width_pt:
                 count, line = count + 1, wide
             else:
@@ -104,33 +111,38 @@ def _table(sheet: Worksheet, table: Table, notice: str | None) -> None:
     _put(sheet, 1, 1, table.title, Font(name=FONT, bold=True, size=12))
     if notice:
         _put(sheet, 2, 1, notice, WARNING)
-    widths = [width * CHARS_PER_UNIT for width in table.widths]
-    room = [width * POINTS_PER_CHAR for width in widths]
+    size, points = widths.fit(table, PAGE_PT, MARGIN_PT, SIZE)
+    room = [width / POINTS_PER_CHAR * MEASURED_PER_CHAR - 2 * MARGIN_PT for width in points]
+    plain, bold = Font(name=FONT, size=size), Font(name=FONT, size=size, bold=True)
     for column, title in enumerate(table.columns, start=1):
-        cell = _put(sheet, HEADER_ROW, column, title, Font(name=FONT, size=SIZE, bold=True))
+        cell = _put(sheet, HEADER_ROW, column, title, bold)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_lines = max(
-        _lines(title, space, bold=True) for title, space in zip(table.columns, room, strict=True)
+        _lines(title, space, size, bold=True)
+        for title, space in zip(table.columns, room, strict=True)
     )
-    sheet.row_dimensions[HEADER_ROW].height = header_lines * LINE_PT + 4
+    sheet.row_dimensions[HEADER_ROW].height = header_lines * size * LINE + 4
     for row, values in enumerate(table.rows, start=HEADER_ROW + 1):
         for column, value in enumerate(values, start=1):
             if isinstance(value, Num):
-                cell = _put(sheet, row, column, value.value)
+                cell = _put(sheet, row, column, value.value, plain)
                 cell.number_format = EXCEL_FORMATS[value.fmt]
+                cell.alignment = Alignment(vertical="top")
             else:
-                cell = _put(sheet, row, column, value)
+                cell = _put(sheet, row, column, value, plain)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = BORDER
-        tallest = max(_lines(cell_text(v), space) for v, space in zip(values, room, strict=True))
-        sheet.row_dimensions[row].height = tallest * LINE_PT + 3
+        tallest = max(
+            _lines(cell_text(v), space, size) for v, space in zip(values, room, strict=True)
+        )
+        sheet.row_dimensions[row].height = tallest * size * LINE + 3
     last = HEADER_ROW + len(table.rows)
     if table.note:
-        _put(sheet, last + 2, 1, table.note, Font(name=FONT, size=SIZE, italic=True))
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+        _put(sheet, last + 2, 1, table.note, Font(name=FONT, size=size, italic=True))
+    for column, width in enumerate(points, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width / POINTS_PER_CHAR
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     if table.rows:
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(table.columns))}{last}"
@@ -142,6 +154,10 @@ def write(report: Report, path: Path) -> Path:
     annex table, named by its key, then the body's BODY_TABLES."""
     tables = [*report.annexes, *(report.table(key) for key in BODY_TABLES)]
     workbook = Workbook()
+    # The default font sets the unit of column widths (see POINTS_PER_CHAR); openpyxl has
+    # no public setter for it.
+    workbook._fonts = IndexedList([Font(name=FONT, size=SIZE)])
+    workbook._named_styles["Normal"].font = Font(name=FONT, size=SIZE)
     about = workbook.active
     about.title = "Thông tin"
     _about(about, report, tables)
