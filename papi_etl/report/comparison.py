@@ -58,8 +58,10 @@ def columns(metrics: PeriodMetrics) -> tuple[str, ...]:
     found = baselines(metrics)
     if not found:
         return (metrics.period_label,)
-    changes = ("Tăng/giảm",) if len(found) == 1 else tuple(f"So với {b.label}" for b in found)
-    judged = "Đánh giá" if len(found) == 1 else f"Đánh giá (so với {found[0].label})"
+    if len(found) == 1:
+        return (found[0].label, metrics.period_label, "Tăng/giảm", "Đánh giá")
+    changes = tuple(f"So với {lower_first(b.label)}" for b in found)
+    judged = f"Đánh giá (so với {lower_first(found[0].label)})"
     return (*(b.label for b in found), metrics.period_label, *changes, judged)
 
 

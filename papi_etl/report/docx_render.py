@@ -13,6 +13,7 @@ many columns fit.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docx import Document
@@ -42,6 +43,8 @@ PORTRAIT_TEXT_CM = 21.0 - 3.0 - 1.5
 LANDSCAPE_TEXT_CM = 29.7 - 2.0 - 2.0
 FIGURE_CM = 12.0
 POINTS_PER_CM = 72 / 2.54
+WORD_JOINER = "\u2060"
+SYMBOL = re.compile(r"\S*\d\S*[/-]\S*|\S*[/-]\S*\d\S*")  # a word with a digit and a / or -
 WARNING = RGBColor(0xC0, 0x00, 0x00)
 CELL_STYLE = "Ô bảng"
 
@@ -186,6 +189,13 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
+def _unbroken(text: str) -> str:
+    """The text with its numbers and document symbols ("22/CT-UBND", "84/2015/NĐ-CP") kept
+    on one line: Word and LibreOffice may break a line after a slash or a hyphen, which a
+    word joiner after each forbids. reportlab breaks only at spaces."""
+    return SYMBOL.sub(lambda match: re.sub(r"([/-])", "\\1" + WORD_JOINER, match[0]), text)
+
+
 def _cell_margins(table: DocxTable) -> None:
     """Left and right cell margins as the PDF's, which the column widths count on."""
     margins = OxmlElement("w:tblCellMar")
@@ -242,7 +252,7 @@ def _table(document: DocxDocument, table: Table, width_cm: float, largest: float
             if isinstance(value, Num):  # a number is never broken: its spaces do not break
                 _write_cell(cell, value.text.replace(" ", NBSP), style, size, right=True)
             else:
-                _write_cell(cell, value, style, size)
+                _write_cell(cell, _unbroken(value), style, size)
     _widths(grid, tuple(points), sum(points) / POINTS_PER_CM)
     if table.note:
         _paragraph(document, table.note, italic=True, size=10, after=8)
