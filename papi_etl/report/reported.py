@@ -82,7 +82,7 @@ def _ordered(rows: pd.DataFrame, metrics: PeriodMetrics) -> pd.DataFrame:
 
 
 QUOTES_INTRO = (
-    "Kết quả tiêu biểu các đơn vị báo cáo (nhiệm vụ hoàn thành, ưu tiên có văn bản minh "
+    "Kết quả tiêu biểu các đơn vị báo cáo (ưu tiên nhiệm vụ hoàn thành, có văn bản minh "
     f"chứng; kết quả của từng đơn vị, từng nhiệm vụ tại {RESULTS_ANNEX}):"
 )
 
