@@ -92,6 +92,10 @@ class Task(Frozen):
     code: Code
     section: str = Field(description="Where the task stands in the document, e.g. 'II.1'")
     text: NfcText
+    title: NfcText | None = Field(
+        default=None,
+        description="A short name for tables, chosen by the plan's stewards (not in the document)",
+    )
     lead_units: list[Code] = Field(min_length=1)
     coordinating_units: list[Code] = []
     reporting_units: list[Code] = Field(min_length=1)
@@ -286,6 +290,11 @@ class Document(Frozen):
         default=None, description="Where it was issued, as its header says ('Bình Tân')"
     )
     signer: NfcText | None = None
+    signer_title: NfcText | None = None
+    recipients: list[NfcText] = Field(
+        default=[],
+        description='"Nơi nhận" of the document, one line each, without its final ";" or "."',
+    )
 
 
 class Plan(Frozen):

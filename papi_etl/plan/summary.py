@@ -35,6 +35,7 @@ def _task_dict(plan: Plan, task: Task, indicators_by_task: dict[str, list[str]])
         "code": task.code,
         "section": task.section,
         "text": task.text,
+        "title": task.title,
         "lead_units": codes(task.lead_units),
         "coordinating_units": codes(task.coordinating_units),
         "reporting_units": codes(task.reporting_units),

@@ -32,7 +32,8 @@ def _key_figures(report: Report) -> list[tuple[str, str]]:
 
 def _edition(report: Report) -> str:
     kind = "báo cáo bổ sung" if report.edition.supplementary else "báo cáo"
-    return f"Phiên bản {report.edition.version} ({kind}), {report.place_date}"
+    made = notation.date(report.edition.issued_on)
+    return f"Phiên bản {report.edition.version} ({kind}), lập {made}"
 
 
 def _md_table(columns: tuple[str, ...], rows: list[tuple[str, ...]], numeric: list[bool]) -> str:

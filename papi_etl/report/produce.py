@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from papi_etl import calendar
+from papi_etl import calendar, steward
 from papi_etl.metrics import PeriodMetrics
 from papi_etl.metrics import compute as metrics_compute
 from papi_etl.metrics import load as metrics_load
@@ -52,7 +52,6 @@ from papi_etl.report import (
     docx_render,
     markdown,
     pdf_render,
-    task_status,
     xlsx_render,
 )
 from papi_etl.report.model import Edition, Report
@@ -108,11 +107,21 @@ class ProducedReport:
         }
 
 
+@dataclass(frozen=True)
+class _Metrics:
+    """The period's metrics, those of the earlier periods of its year (oldest first) and of
+    the period a year earlier, and the inputs they were computed from."""
+
+    now: PeriodMetrics
+    history: tuple[PeriodMetrics, ...]
+    year_ago: PeriodMetrics | None
+    inputs: metrics_compute.MetricInputs
+
+
 def _metrics(
     session: Session, plan: Plan, period: calendar.Period, computed: PeriodMetrics | None
-) -> tuple[PeriodMetrics, tuple[PeriodMetrics, ...], Any]:
-    """The period's metrics (`computed` when the caller has them), those of the earlier
-    periods of its year, and the inputs."""
+) -> _Metrics:
+    """The metrics the report needs (`computed`: the period's, when the caller has them)."""
     if computed is not None and computed.period_code != period.code:
         raise ValueError(f"metrics of {computed.period_code} given for {period.code}")
     inputs = metrics_load.inputs(session, plan, period)
@@ -121,7 +130,9 @@ def _metrics(
     history = tuple(
         metrics_compute.compute(plan, calendar.period(plan, code), inputs) for code in earlier
     )
-    return metrics, history, inputs
+    before = calendar.year_ago(plan, period)
+    year_ago = metrics_compute.compute(plan, before, inputs) if before is not None else None
+    return _Metrics(metrics, history, year_ago, inputs)
 
 
 def _synthetic(session: Session, plan: Plan, period_code: str) -> bool:
@@ -314,16 +325,18 @@ def produce(
     """
     started = time.perf_counter()
     period = calendar.period(plan, period_code)
-    metrics, history, inputs = _metrics(session, plan, period, metrics)
+    found = _metrics(session, plan, period, metrics)
     zone = ZoneInfo(plan.calendar.timezone)
     draft = content.build(
         plan,
-        metrics,
+        found.now,
         version=0,
         supplementary=False,
         changes=(),
-        history=history,
-        task_status=task_status.by_task(plan, metrics, inputs),
+        history=found.history,
+        year_ago=found.year_ago,
+        task_rows=metrics_compute.counted_task_rows(plan, found.now, found.inputs),
+        exceptions=steward.accepted(session, plan, period.code),
         synthetic=_synthetic(session, plan, period.code),
         issued_on=issued_on or dt.datetime.now(zone).date(),
     )
