@@ -100,8 +100,10 @@ def test_formula_text_in_a_json_report_is_text_in_the_annex(workspace, tmp_path)
     book = _load(produced.paths["xlsx"])
     found = _assert_text_only(book, "annex")
     assert found == EXPECTED  # every formula-like text reached the annexes, as text
-    difficulties = book["PL7 Khó khăn vướng mắc"]
-    texts = {difficulties.cell(row=r, column=4).value for r in range(5, difficulties.max_row + 1)}
+    # The issue's case: a difficulty (PL7, D5 when it was found; PL6's "Nội dung" column since
+    # the annexes group difficulties by text).
+    difficulties = book["PL6 Khó khăn vướng mắc"]
+    texts = {difficulties.cell(row=r, column=2).value for r in range(5, difficulties.max_row + 1)}
     assert EXPECTED & texts
     record(
         "formula injection",
