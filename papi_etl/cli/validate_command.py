@@ -57,7 +57,8 @@ def validate(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The report file: the XLSX template, CSV or JSON.",
+            help="Tệp báo cáo: mẫu XLSX, CSV hoặc JSON. / The report file: the XLSX "
+            "template, CSV or JSON.",
             metavar="FILE",
             exists=True,
             dir_okay=False,
@@ -68,21 +69,27 @@ def validate(
     unit: Annotated[
         str | None,
         typer.Option(
-            help="The unit the report must be from, e.g. AL (default: the one it declares).",
+            metavar="UNIT",
+            help="Đơn vị phải là chủ báo cáo, ví dụ AL (mặc định: đơn vị ghi trong tệp). / The "
+            "unit the report must be from, e.g. AL (default: the one it declares).",
             show_default=False,
         ),
     ] = None,
     period: Annotated[
         str | None,
         typer.Option(
-            help="The period the report must be for, e.g. 2019-Q1 (default: the one it declares).",
+            metavar="PERIOD",
+            help="Kỳ báo cáo phải là, ví dụ 2019-Q1 (mặc định: kỳ ghi trong tệp). / The period "
+            "the report must be for, e.g. 2019-Q1 (default: the one it declares).",
             show_default=False,
         ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Check one report file without storing it: exit 0 valid, 1 invalid, 2 unreadable."""
+    """Kiểm tra một tệp báo cáo mà không lưu: mã thoát 0 hợp lệ, 1 có lỗi, 2 không đọc
+    được. / Check one report file without storing it: exit 0 valid, 1 invalid, 2
+    unreadable."""
     # openpyxl and GX load here, not at start, so that other commands start fast.
     from papi_etl import forms
     from papi_etl.forms.template import unit_of
