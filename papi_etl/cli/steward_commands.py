@@ -35,13 +35,6 @@ app = BilingualTyper(
     help="Quyết định của cán bộ tổng hợp về các lỗi. / The data steward's decisions on findings."
 )
 
-_STATUS_VI = {
-    SubmissionStatus.RECEIVED: "đã nhận, chưa kiểm tra",
-    SubmissionStatus.VALID: "hợp lệ",
-    SubmissionStatus.INVALID: "chưa hợp lệ (còn lỗi chưa xử lý)",
-    SubmissionStatus.ACCEPTED_WITH_EXCEPTION: "hợp lệ, có ngoại lệ được chấp nhận",
-    SubmissionStatus.SUPERSEDED: "đã được thay thế bằng phiên bản mới",
-}
 _DECISION_VI = {
     Decision.ACCEPT_EXCEPTION: "chấp nhận ngoại lệ",
     Decision.CORRECT: "sửa số liệu",
@@ -122,7 +115,7 @@ def accept(
         f"Người quyết định: {done.decision.decided_by}, lúc {_when(done.decision.decided_at)}. "
         f"Lý do: {done.decision.reason}"
     )
-    echo(f"Tình trạng báo cáo: {_STATUS_VI[status]}.")
+    echo(f"Tình trạng báo cáo: {status.label_vi}.")
     echo(
         f"Accepted an exception for finding {done.finding_id} of submission "
         f"{done.submission_id}; the submission is now {status.value.replace('_', ' ')}."

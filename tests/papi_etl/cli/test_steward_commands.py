@@ -140,7 +140,7 @@ def test_steward_accept_records_the_decision_and_settles_the_submission(cli, sto
         "phiên bản 1)."
     ) in result.out
     assert "Người quyết định: Trần Thị Bình, lúc " in result.out and REASON in result.out
-    assert "Tình trạng báo cáo: hợp lệ, có ngoại lệ được chấp nhận." in result.out
+    assert "Tình trạng báo cáo: Chấp nhận ngoại lệ." in result.out
     assert "the submission is now accepted with exception" in result.out
     queue = json.loads(cli("findings", "--json").out)
     assert [e["unit"] for e in queue] == ["AL", "AL"]
