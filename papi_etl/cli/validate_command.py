@@ -8,7 +8,6 @@ Exit status: 0 valid, 1 invalid (findings), 2 unreadable (or bad arguments).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +17,9 @@ from papi_etl import calendar, schema
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.forms import layout
+from papi_etl.forms.rejection import RejectedSubmission, RejectionCode
 from papi_etl.plan.model import Plan
+from papi_etl.submission import Submission
 from papi_etl.validation.finding import Finding
 
 _LAYOUTS = {schema.TASK_SHEET: layout.TASKS, schema.INDICATOR_SHEET: layout.INDICATORS}
@@ -51,6 +52,40 @@ def _where(finding: Finding) -> str:
 def _unit_name(plan: Plan, code: str) -> str:
     unit = next((u for u in plan.units if u.code == code), None)
     return unit.short_name or unit.name if unit else code
+
+
+_REFUSED = {
+    RejectionCode.WRONG_UNIT: "Không kiểm tra tệp",
+    RejectionCode.WRONG_PERIOD: "Không kiểm tra tệp",
+}
+
+
+def _as_asked(
+    plan: Plan, name: str, submission: Submission, unit: str | None, period: str | None
+) -> None:
+    """Refuse, as one error, a file that is another unit's or another period's report than
+    the one asked for: judged as the report asked for, each of its rows would be a finding
+    (76 for a ward's report), none of them the mistake."""
+    if unit is not None and submission.unit != unit:
+        raise RejectedSubmission(
+            RejectionCode.WRONG_UNIT,
+            f"tệp này là báo cáo của {_unit_name(plan, submission.unit)} ({submission.unit}), "
+            f"không phải của {_unit_name(plan, unit)} ({unit}). Hãy chọn đúng tệp của đơn vị, "
+            "hoặc bỏ --unit để kiểm tra theo đơn vị ghi trong tệp.",
+            f"{name} is the report of unit {submission.unit}, not of {unit}: choose that "
+            "unit's file, or leave out --unit to check it as the unit it declares.",
+        )
+    if period is not None and submission.period != period:
+        declared, wanted = calendar.period(plan, submission.period), calendar.period(plan, period)
+        raise RejectedSubmission(
+            RejectionCode.WRONG_PERIOD,
+            f"tệp này là báo cáo {declared.label_vi} ({declared.code}), không phải "
+            f"{wanted.label_vi} ({wanted.code}). Hãy dùng mẫu báo cáo của kỳ {wanted.code} "
+            f"(papi-etl template --period {wanted.code}), hoặc bỏ --period để kiểm tra theo kỳ "
+            "ghi trong tệp.",
+            f"{name} is the report of {declared.code}, not of {wanted.code}: use the template "
+            f"of {wanted.code}, or leave out --period to check it as the period it declares.",
+        )
 
 
 def validate(
@@ -99,6 +134,7 @@ def validate(
     wanted_period = calendar.period(p, period).code if period is not None else None
     try:
         submission = forms.read(file.read_bytes(), file.name, p)
+        _as_asked(p, file.name, submission, wanted_unit, wanted_period)
     except forms.RejectedSubmission as rejection:
         if json:
             emit_json(
@@ -113,19 +149,14 @@ def validate(
                 }
             )
         else:
-            echo(f"Không đọc được tệp {file.name}: {rejection.message_vi}")
+            refused = _REFUSED.get(rejection.code, "Không đọc được tệp")
+            echo(f"{refused} {file.name}: {rejection.message_vi}")
             echo(f"unreadable ({rejection.code}): {rejection.message_en}")
         raise typer.Exit(2) from None
 
     import expectations
     from papi_etl.validation import frames
 
-    # The rows keep what the file says; the report is judged as what it must be.
-    submission = dataclasses.replace(
-        submission,
-        unit=wanted_unit or submission.unit,
-        period=wanted_period or submission.period,
-    )
     reporting_period = calendar.period(p, submission.period)
     findings = expectations.validate(frames.of_submission(p, submission), reporting_period)
     status = "invalid" if findings else "valid"
