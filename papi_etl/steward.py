@@ -33,7 +33,7 @@ from papi_etl.forms.template import unit_of
 from papi_etl.plan.model import Plan
 from papi_etl.store import schema
 from papi_etl.store.types import LOCAL_ZONE, now
-from papi_etl.validation import outcome
+from papi_etl.validation import location, outcome
 
 
 class StewardError(PapiError):
@@ -99,6 +99,8 @@ class OpenFinding:
     sheet: str
     row: int
     field: str
+    place_vi: str
+    """Where it is in the unit's file, in the clerk's words (`validation.location`)."""
     rule: str
     value: str | None
     message_vi: str
@@ -258,6 +260,7 @@ def open_findings(
             pair[0].rule,
         ),
     )
+    places = location.of_stored(session, [finding for finding, _ in rows])
     return [
         OpenFinding(
             finding_id=finding.id,
@@ -268,6 +271,7 @@ def open_findings(
             sheet=finding.sheet,
             row=finding.row,
             field=finding.field,
+            place_vi=places[finding.id],
             rule=finding.rule,
             value=finding.value,
             message_vi=finding.message_vi,

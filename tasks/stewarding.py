@@ -17,13 +17,13 @@ def open_findings(workspace: Workspace, period: str) -> list[steward.OpenFinding
         found = steward.open_findings(session, workspace.plan, period=period)
     lines = [
         f"# Lỗi chưa xử lý kỳ {period} / open findings\n",
-        "| ID | đơn vị | báo cáo | sheet | dòng | cột | lỗi | gợi ý |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| ID | đơn vị | báo cáo | vị trí | lỗi | cách sửa |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for f in found:
         lines.append(
-            f"| {f.finding_id} | {f.unit} | {f.submission_id} (v{f.version}) | {f.sheet} | "
-            f"{f.row or ''} | {f.field} | {f.message_vi} | {f.hint} |"
+            f"| {f.finding_id} | {f.unit} | {f.submission_id} (v{f.version}) | {f.place_vi} | "
+            f"{f.message_vi} | {f.hint} |"
         )
     markdown.fn("open-findings", period, "\n".join(lines), "Lỗi chưa xử lý / open findings")
     return found

@@ -25,7 +25,6 @@ from papi_etl.cli.context import (
     settings,
 )
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.forms import layout
 from papi_etl.forms.template import unit_of
 from papi_etl.plan.model import Plan
 from papi_etl.store.schema import Decision, SubmissionStatus
@@ -40,7 +39,6 @@ _DECISION_VI = {
     Decision.CORRECT: "sửa số liệu",
     Decision.REQUEST_RESUBMISSION: "yêu cầu gửi lại báo cáo",
 }
-_HEADERS = {c.key: c.header for table in (layout.TASKS, layout.INDICATORS) for c in table.columns}
 
 
 def _plain(value: object) -> Any:
@@ -122,23 +120,11 @@ def accept(
     )
 
 
-def _place(entry: steward.OpenFinding) -> str:
-    """Where a finding is; one without a row (a missing task) names its code in `field`."""
-    parts = [f"sheet {entry.sheet}"] if entry.sheet else []
-    if entry.row:
-        parts.append(f"dòng {entry.row}")
-        if entry.field:
-            header = _HEADERS.get(entry.field)
-            parts.append(f"cột {header} ({entry.field})" if header else f"cột {entry.field}")
-    elif entry.field:
-        parts.append(f"mã {entry.field}")
-    return ", ".join(parts) or "cả báo cáo"
-
-
 def _paragraph(entry: steward.OpenFinding) -> str:
     lines = [
         f"  Lỗi số {entry.finding_id} (báo cáo số {entry.submission_id}, kỳ {entry.period}, "
-        f"phiên bản {entry.version}; {_place(entry)}; quy tắc {entry.rule}):",
+        f"phiên bản {entry.version}; mã quy tắc {entry.rule}):",
+        f"    Vị trí: {entry.place_vi}.",
         f"    {entry.message_vi}",
     ]
     if entry.value is not None:

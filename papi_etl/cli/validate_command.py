@@ -16,13 +16,11 @@ import typer
 from papi_etl import calendar, schema
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.forms import layout
 from papi_etl.forms.rejection import RejectedSubmission, RejectionCode
 from papi_etl.plan.model import Plan
 from papi_etl.submission import Submission
+from papi_etl.validation import location
 from papi_etl.validation.finding import Finding
-
-_LAYOUTS = {schema.TASK_SHEET: layout.TASKS, schema.INDICATOR_SHEET: layout.INDICATORS}
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
@@ -38,15 +36,13 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _where(finding: Finding) -> str:
-    """'NhiemVu, dòng 12, cột “Tình trạng”', or 'NhiemVu, thiếu dòng' for a missing row."""
-    if not finding.row:
-        return f"{finding.sheet}, thiếu dòng"
-    table = _LAYOUTS.get(finding.sheet)
-    column = finding.field
-    if table is not None and finding.field in table.keys:
-        column = table.header(finding.field).split(" (")[0]
-    return f"{finding.sheet}, dòng {finding.row}, cột “{column}”"
+def _where(submission: Submission, finding: Finding) -> str:
+    """Where the clerk finds it in the file: 'Sheet NhiemVu, dòng 12, cột “Tình trạng”'."""
+    codes = {(schema.TASK_SHEET, t.row): t.task for t in submission.tasks} | {
+        (schema.INDICATOR_SHEET, x.row): x.indicator for x in submission.indicators
+    }
+    code = codes.get((finding.sheet, finding.row), "")
+    return location.describe(submission.form, finding.sheet, finding.row, finding.field, code)
 
 
 def _unit_name(plan: Plan, code: str) -> str:
@@ -177,7 +173,7 @@ def validate(
         if findings:
             echo(f"Có {len(findings)} lỗi cần sửa:")
             for number, finding in enumerate(findings, start=1):
-                echo(f"  {number}. {_where(finding)}: {finding.message_vi}")
+                echo(f"  {number}. {_where(submission, finding)}: {finding.message_vi}")
                 echo(f"     Cách sửa: {finding.hint}")
         else:
             echo("Báo cáo hợp lệ, không có lỗi.")

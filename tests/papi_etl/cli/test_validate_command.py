@@ -71,10 +71,12 @@ def test_an_invalid_file_exits_1_and_lists_each_finding_with_its_fix(files):
     lines = result.stdout.splitlines()
     assert "Có 2 lỗi cần sửa:" in lines
     assert any(
-        line.startswith(f"  1. NhiemVu, thiếu dòng: Thiếu nhiệm vụ {missing}") for line in lines
+        line.startswith(f"  1. Sheet NhiemVu, thiếu dòng: Thiếu nhiệm vụ {missing}")
+        for line in lines
     )
     assert any(
-        f"NhiemVu, dòng {WRONG_ROW}, cột “Tình trạng”: Tình trạng “xong”" in line for line in lines
+        f"  2. Sheet NhiemVu, dòng {WRONG_ROW}, cột “Tình trạng”: Tình trạng “xong”" in line
+        for line in lines
     )
     assert sum(line.strip().startswith("Cách sửa:") for line in lines) == 2
     assert lines[-1] == "invalid: 2 findings in PNV_sai.xlsx (unit PNV, period 2019-Q1)."
