@@ -85,6 +85,13 @@ def test_every_help_page_is_vietnamese_first(path, command):
             assert param.metavar in PLACEHOLDERS, (path, param.name, param.metavar)
 
 
+def test_a_group_without_its_command_shows_its_page_and_exits_2():
+    bare = CliRunner().invoke(app, ["steward"])
+    assert bare.exit_code == 2
+    assert bare.stderr.startswith("Cách dùng / Usage: papi-etl steward [OPTIONS] COMMAND")
+    assert "Lệnh / Commands:" in bare.stderr
+
+
 def test_markers_and_placeholders_in_a_page():
     page = _flat(_help("synth"))
     assert "--format [xlsx|csv|json]" in page and "--districts N" in page
@@ -172,5 +179,3 @@ def test_the_entry_point_says_a_usage_error_vietnamese_first(papi):
         "Lỗi: Tùy chọn '--unit' cần một giá trị đi kèm.",
         "Error: Option '--unit' requires an argument.",
     ]
-    bare = papi("steward")
-    assert bare.code == 2 and bare.err.startswith("Cách dùng / Usage: ")

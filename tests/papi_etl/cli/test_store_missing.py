@@ -62,12 +62,19 @@ def test_reading_commands_refuse_a_store_that_does_not_exist(nowhere):
     )
 
 
-def test_the_entry_point_exits_2_and_db_upgrade_then_makes_the_store(papi, tmp_path):
+def test_the_entry_point_exits_2_and_db_upgrade_then_makes_the_store(papi, tmp_path, monkeypatch):
     missing = papi("metrics", "--period", "2019-Q1")
     assert missing.code == 2 and missing.out == ""
     assert missing.err.startswith("Chưa có cơ sở dữ liệu tại sqlite:///")
     assert "Traceback" not in missing.err and not (tmp_path / "papi-data").exists()
-    assert papi("db", "upgrade").code == 0
-    made = papi("findings")
-    assert made.code == 0, made.err
-    assert made.out.startswith("Không có lỗi nào chưa xử lý.")
+    # What the message says to do, done (in this process: the same commands, faster).
+    monkeypatch.setenv("PAPI_DATA_DIR", str(tmp_path / "papi-data"))
+    monkeypatch.delenv("PAPI_DATABASE_URL", raising=False)
+    context.settings.cache_clear()
+    try:
+        assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0
+        made = CliRunner().invoke(app, ["findings"])
+    finally:
+        context.settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    assert made.stdout.startswith("Không có lỗi nào chưa xử lý.")
