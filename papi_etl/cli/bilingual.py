@@ -9,8 +9,9 @@ languages, and an error of the parser is shown as `Lỗi: <Vietnamese>` then `Er
 (the missing option, the unknown one and the close names, the value and the rule it
 broke), and for the messages that only exist as text, from the catalogue `_MESSAGES`; a
 message it does not know still gets a Vietnamese line, and the English keeps every
-detail. A test runs each kind of mistake through the real command line, so a Typer that
-rewords a message shows up there.
+detail. A test makes each kind of mistake, so a Typer that rewords a message, or moves
+the private classes imported here, shows up there (pyproject.toml pins Typer's minor
+version for that reason).
 
 Exit status 2 for every usage error, as Click has it; never a traceback.
 """
@@ -39,9 +40,9 @@ from typer.core import TyperCommand, TyperGroup
 USAGE = "Cách dùng / Usage: "
 HELP_OPTION = "Hiện hướng dẫn này rồi thoát. / Show this message and exit."
 HEADINGS = {
-    "arguments": "Tham số / Arguments",
-    "options": "Tùy chọn / Options",
-    "commands": "Lệnh / Commands",
+    "argument": "Tham số / Arguments",
+    "option": "Tùy chọn / Options",
+    "command": "Lệnh / Commands",
 }
 _MARKERS = (
     (re.compile(r"default: (?P<value>.*)", re.S), "mặc định / default: {value}"),
@@ -117,10 +118,10 @@ class _Bilingual:
             record = _help_record(param, ctx)
             if record is not None and param.param_type_name in records:
                 records[param.param_type_name].append(record)
-        for kind, heading in (("argument", "arguments"), ("option", "options")):
-            if records[kind]:
-                with formatter.section(HEADINGS[heading]):
-                    formatter.write_dl(records[kind])
+        for kind, rows in records.items():
+            if rows:
+                with formatter.section(HEADINGS[kind]):
+                    formatter.write_dl(rows)
 
 
 def summary(command: Any) -> str:
@@ -145,7 +146,7 @@ class BilingualGroup(_Bilingual, TyperGroup):
             if (command := self.get_command(ctx, name)) is not None and not command.hidden
         ]
         if rows:
-            with formatter.section(HEADINGS["commands"]):
+            with formatter.section(HEADINGS["command"]):
                 formatter.write_dl(rows)
 
     def make_context(
