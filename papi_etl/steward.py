@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from papi_etl import calendar
+from papi_etl import calendar, markup
 from papi_etl.errors import PapiError
 from papi_etl.forms.template import unit_of
 from papi_etl.plan.model import Plan
@@ -222,6 +222,31 @@ def accept(session: Session, submission_id: int, finding_id: int, reason: str, b
         decision=_decided(decision),
         submission_status=status.value,
     )
+
+
+def as_markdown(findings: list[OpenFinding], period: str) -> str:
+    """The queue as a Markdown table, for the steward's view in the Prefect UI. Values and
+    messages quote what units typed, so every cell is escaped (`papi_etl.markup`)."""
+    lines = [
+        f"# Lỗi chưa xử lý kỳ {markup.md(period)} / open findings",
+        "",
+        markup.md_row(("ID", "đơn vị", "báo cáo", "vị trí", "lỗi", "cách sửa")),
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in findings:
+        lines.append(
+            markup.md_row(
+                (
+                    f.finding_id,
+                    f.unit,
+                    f"{f.submission_id} (v{f.version})",
+                    f.place_vi,
+                    f.message_vi,
+                    f.hint or "",
+                )
+            )
+        )
+    return "\n".join(lines)
 
 
 def open_findings(

@@ -2,8 +2,8 @@
 that several commands take, named and explained once.
 
 Placeholders follow one scheme in every help page: PERIOD a period code (2019-Q1), UNIT
-a unit code (AL), FILE a file, DIR a folder, PATH either; a number is named for what it
-counts (YEAR, PORT, SEED, N, ID).
+a unit code (AL), FILE a file, DIR a folder, PATH either, DOCUMENT and REFERENCE the files
+`plan import` reads; a number is named for what it counts (YEAR, PORT, SEED, N, ID).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from papi_etl import calendar
 from papi_etl.cli.bilingual import BilingualTyper
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
+from papi_etl.cli.plan_import_command import plan_import
 from papi_etl.plan import assignments, load, summary
 from papi_etl.plan.model import Plan, UnitKind
 
@@ -102,3 +103,6 @@ def check(
         f"v{loaded.plan.version})."
     )
     echo(f"    {_figures(loaded.plan)}")
+
+
+app.command(name="import")(plan_import)

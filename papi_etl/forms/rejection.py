@@ -39,6 +39,7 @@ class RejectionCode(StrEnum):
     UNKNOWN_UNIT_FOLDER = "unknown_unit_folder"
     WRONG_UNIT = "wrong_unit"
     WRONG_PERIOD = "wrong_period"
+    UNKNOWN_SENDER = "unknown_sender"
     PERIOD_NOT_STARTED = "period_not_started"
 
 

@@ -40,6 +40,10 @@ def _task_dict(plan: Plan, task: Task, indicators_by_task: dict[str, list[str]])
         "reporting_units": codes(task.reporting_units),
         "inferred": task.inferred,
         "inference_note": task.inference_note,
+        "legal_references": [
+            ref.model_dump(mode="json", exclude_none=True) for ref in task.legal_references
+        ],
+        "timeframe": task.timeframe,
         "indicators": indicators_by_task.get(task.code, []),
     }
 

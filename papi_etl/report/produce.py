@@ -5,7 +5,9 @@ canonical JSON of what it says, without version, date or list of changes), never
 files, which embed timestamps. Then:
 
 - the content equals the LATEST version's: that version is returned and nothing is
-  written (if its files have gone missing, they are rendered again, same version);
+  rendered (if its files have gone missing, they are rendered again, same version); when
+  the caller asks for the files in another folder than the version's (`report -o DIR`),
+  the version's files are copied there, byte for byte, and the row still names its own;
 - otherwise a new version is made (1, 2, ...), even when the content goes back to an
   older version's: the latest version is what the district last said;
 - a new version is `supplementary` ("BÁO CÁO BỔ SUNG") when an earlier version of the
@@ -74,8 +76,9 @@ COUNTED = (schema.SubmissionStatus.VALID, schema.SubmissionStatus.ACCEPTED_WITH_
 @dataclass(frozen=True)
 class ProducedReport:
     """The outcome of `produce`. `created`: a new version was recorded by this call;
-    `written`: files were written by this call. `paths`: role ("docx", "pdf", "xlsx", "md",
-    "html", "json", "chart:<key>") -> file."""
+    `written`: files were rendered by this call; `copied`: an unchanged version's files were
+    copied into `folder` by this call. `paths`: role ("docx", "pdf", "xlsx", "md", "html",
+    "json", "chart:<key>") -> file in `folder`."""
 
     plan_id: str
     period: str
@@ -87,6 +90,7 @@ class ProducedReport:
     folder: Path
     paths: dict[str, Path]
     changes: tuple[str, ...] = ()
+    copied: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +101,7 @@ class ProducedReport:
             "content_sha256": self.sha256,
             "created": self.created,
             "written": self.written,
+            "copied": self.copied,
             "folder": str(self.folder),
             "files": {role: str(path) for role, path in self.paths.items()},
             "changes": list(self.changes),
@@ -250,6 +255,23 @@ def _record(session: Session, staging: Path, folder: Path, row: schema.Report) -
     staging.rename(folder)
 
 
+def _copy(paths: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """The files of `paths` copied into `folder` (replacing what it held), by role; staged in
+    a sibling folder and moved into place, so that `folder` never holds half a version."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        for path in paths.values():
+            shutil.copy2(path, staging / path.name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {role: folder / path.name for role, path in paths.items()}
+
+
 def _result(
     row: schema.Report,
     folder: Path,
@@ -257,6 +279,7 @@ def _result(
     created: bool,
     written: bool,
     changes: tuple[str, ...],
+    copied: bool = False,
 ) -> ProducedReport:
     return ProducedReport(
         plan_id=row.plan_id,
@@ -269,6 +292,7 @@ def _result(
         folder=folder,
         paths=paths,
         changes=changes,
+        copied=copied,
     )
 
 
@@ -315,7 +339,10 @@ def produce(
                 latest.version,
                 time.perf_counter() - started,
             )
-            return _result(latest, paths["json"].parent, paths, False, False, ())
+            stored = paths["json"].parent
+            if folder.resolve() == stored.resolve():
+                return _result(latest, stored, paths, False, False, ())
+            return _result(latest, folder, _copy(paths, folder), False, False, (), copied=True)
         # Same content, files gone: render them again under the same version.
         edition = _edition(
             session, plan, draft, latest.version, latest.created_at.astimezone(zone).date()

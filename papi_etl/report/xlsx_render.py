@@ -1,5 +1,8 @@
 """The annex tables as an Excel workbook, one sheet per table, for officials who recompute.
 
+Every cell goes through `spreadsheet_text.put`: the annexes quote units' own text, which
+must never become a formula.
+
 Numbers are stored as numbers with an Excel number format (a Vietnamese Excel shows
 "1.234,5" and "90,0 %"), never as text, so that they can be summed and charted. The first
 sheet says what the workbook is; each sheet repeats the synthetic-data warning when due.
@@ -16,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from papi_etl.report.model import Num, Report, Table
 from papi_etl.report.notation import EXCEL_FORMATS
+from papi_etl.spreadsheet_text import put
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 THIN = Side(style="thin", color="808080")
@@ -38,17 +42,17 @@ def _about(sheet: Worksheet, report: Report) -> None:
     if report.notice:
         lines.insert(0, (report.notice, WARNING))
     for row, (text, font) in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = put(sheet.cell(row=row, column=1), text)
         cell.font = font
     sheet.column_dimensions["A"].width = 100
 
 
 def _table(sheet: Worksheet, table: Table, notice: str | None) -> None:
-    sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=12)
+    put(sheet.cell(row=1, column=1), table.title).font = Font(bold=True, size=12)
     if notice:
-        sheet.cell(row=2, column=1, value=notice).font = WARNING
+        put(sheet.cell(row=2, column=1), notice).font = WARNING
     for column, title in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
+        cell = put(sheet.cell(row=HEADER_ROW, column=column), title)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -56,15 +60,15 @@ def _table(sheet: Worksheet, table: Table, notice: str | None) -> None:
     for row, values in enumerate(table.rows, start=HEADER_ROW + 1):
         for column, value in enumerate(values, start=1):
             if isinstance(value, Num):
-                cell = sheet.cell(row=row, column=column, value=value.value)
+                cell = put(sheet.cell(row=row, column=column), value.value)
                 cell.number_format = EXCEL_FORMATS[value.fmt]
             else:
-                cell = sheet.cell(row=row, column=column, value=value)
+                cell = put(sheet.cell(row=row, column=column), value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = BORDER
     last = HEADER_ROW + len(table.rows)
     if table.note:
-        sheet.cell(row=last + 2, column=1, value=table.note).font = Font(italic=True)
+        put(sheet.cell(row=last + 2, column=1), table.note).font = Font(italic=True)
     for column, width in enumerate(table.widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width * CHARS_PER_UNIT
     sheet.row_dimensions[HEADER_ROW].height = 45

@@ -17,7 +17,8 @@ from papi_etl.cli.main import app
 
 # One scheme of placeholders (papi_etl/cli/context.py), and the choice lists.
 PLACEHOLDERS = {"PERIOD", "UNIT", "FILE", "DIR", "PATH", "YEAR", "PORT", "HOST", "SEED", "N"}
-PLACEHOLDERS |= {"ID", "NAME", "TEXT", "SUBMISSION", "[inbox|http]", "[xlsx|csv|json]"}
+PLACEHOLDERS |= {"ID", "NAME", "TEXT", "SUBMISSION", "DOCUMENT", "REFERENCE"}
+PLACEHOLDERS |= {"[inbox|http]", "[xlsx|csv|json]"}
 # Letters only Vietnamese has: a help text holding one was written in Vietnamese.
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
@@ -59,7 +60,7 @@ def _flat(page: str) -> str:
 
 
 def test_every_command_is_built_from_the_bilingual_classes():
-    assert len(COMMANDS) == 22  # papi-etl, 3 groups and 18 commands
+    assert len(COMMANDS) == 23  # papi-etl, 3 groups and 19 commands
     for path, command in COMMANDS:
         assert isinstance(command, BilingualGroup | BilingualCommand), path
 

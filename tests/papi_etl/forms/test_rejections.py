@@ -197,7 +197,13 @@ class _Fixtures:
 
 # Codes that intake (papi_etl.ingest) raises against who sent a file and when, or `validate`
 # against the unit and period it was asked to check; reading never does.
-INTAKE_CODES = {"unknown_unit_folder", "wrong_unit", "wrong_period", "period_not_started"}
+INTAKE_CODES = {
+    "unknown_unit_folder",
+    "unknown_sender",
+    "wrong_unit",
+    "wrong_period",
+    "period_not_started",
+}
 
 
 def test_every_code_a_reader_raises_has_a_case():
