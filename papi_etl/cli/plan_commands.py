@@ -17,8 +17,8 @@ from papi_etl.plan import assignments, load, summary
 from papi_etl.plan.model import Plan, UnitKind
 
 app = BilingualTyper(
-    help="Kế hoạch: xem kế hoạch, kiểm tra một tệp kế hoạch. / The plan: show it, check a "
-    "plan file."
+    help="Kế hoạch: xem, kiểm tra một tệp kế hoạch, nhập kế hoạch từ văn bản. / The plan: "
+    "show it, check a plan file, import one from its document."
 )
 
 _KIND_VI = {
