@@ -9,7 +9,9 @@ benchmarks and end-to-end tests start either the same way.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -146,14 +148,25 @@ class PrefectServer:
     def start(self) -> PrefectServer:
         return self.launch().wait()
 
+    def join(self) -> int:
+        """Block until the server stops; its exit status."""
+        assert self._process is not None, "launch() first"
+        return self._process.wait()
+
     def stop(self) -> None:
+        """Stop the server and whatever it started: it leads its own process group."""
         if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self._process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self._process.kill()
+                self._signal(signal.SIGKILL)
                 self._process.wait()
+
+    def _signal(self, signum: int) -> None:
+        assert self._process is not None
+        with contextlib.suppress(ProcessLookupError):  # gone already
+            os.killpg(self._process.pid, signum)
 
     def __enter__(self) -> PrefectServer:
         return self.start()

@@ -13,6 +13,7 @@ can retry it; `is_domain_error` lets a retry condition refuse to retry ours.
     ├── ConfigurationError        a setting is missing or malformed
     ├── UnknownPeriodError        a period code that the plan's calendar does not have
     ├── StoreError                the store cannot be opened or migrated
+    │   └── StoreMissingError     a command that only reads found no store there yet
     ├── forms.RejectedSubmission  a received file cannot be read as a submission (its
     │                             `code` says why; collect stores it, never raises it)
     └── forms.template.UnknownUnitError   a unit code the plan does not have
@@ -24,18 +25,20 @@ source that is down is an infrastructure fault, retried by the task that runs it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class PapiError(Exception):
     """Base of every error that papi_etl raises on purpose.
 
-    `message_en` is for operators, `message_vi` for officials; `str()` gives both.
+    `message_vi` is for officials, `message_en` for operators; `str()` gives both,
+    Vietnamese first (what the command line prints).
     """
 
     def __init__(self, message_en: str, message_vi: str | None = None) -> None:
         self.message_en = message_en
         self.message_vi = message_vi
-        super().__init__(message_en if message_vi is None else f"{message_en}\n{message_vi}")
+        super().__init__(message_en if message_vi is None else f"{message_vi}\n{message_en}")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,10 @@ class PlanProblem:
     message_vi: str
 
     def paragraph(self) -> str:
-        place = f"{self.path}, line {self.line}" if self.line else self.path
+        place = f"{self.path}, dòng {self.line} / line {self.line}" if self.line else self.path
         if self.where:
-            place += f", at {self.where}"
-        return f"{place}:\n  {self.message_en}\n  {self.message_vi}"
+            place += f", tại / at {self.where}"
+        return f"{place}:\n  {self.message_vi}\n  {self.message_en}"
 
 
 class PlanError(PapiError):
@@ -65,7 +68,7 @@ class PlanError(PapiError):
         head_vi = f"Tệp kế hoạch có {count} lỗi:"
         body = "\n\n".join(p.paragraph() for p in problems)
         super().__init__(f"{head_en}\n\n{body}", head_vi)
-        self._text = f"{head_en} / {head_vi}\n\n{body}"
+        self._text = f"{head_vi} / {head_en}\n\n{body}"
 
     def __str__(self) -> str:
         return self._text
@@ -85,6 +88,24 @@ class UnknownPeriodError(PapiError):
 
 class StoreError(PapiError):
     """The store cannot be reached, created or migrated."""
+
+
+class StoreMissingError(StoreError):
+    """No store exists at the configured place yet (no SQLite file, or a database without
+    the schema): the message says where it looked and what to do."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self.url = url
+        super().__init__(
+            f"There is no store at {url} yet: nothing has been taken in there. Check that "
+            f"PAPI_DATA_DIR (now {data_dir}) or PAPI_DATABASE_URL names the data you mean; "
+            "to start a new store, run: papi-etl db upgrade (papi-etl collect also makes it "
+            "when it takes the first reports in).",
+            f"Chưa có cơ sở dữ liệu tại {url}: chưa nhận báo cáo nào ở đó. Hãy kiểm tra "
+            f"PAPI_DATA_DIR (đang là {data_dir}) hoặc PAPI_DATABASE_URL có trỏ đúng nơi lưu dữ "
+            "liệu không; nếu muốn tạo cơ sở dữ liệu mới, chạy: papi-etl db upgrade (lệnh "
+            "papi-etl collect cũng tạo khi nhận những báo cáo đầu tiên).",
+        )
 
 
 def is_domain_error(error: BaseException) -> bool:

@@ -22,6 +22,7 @@ from papi_etl import reporting_status
 from papi_etl.calendar import Period
 from papi_etl.plan.model import Plan, Unit
 from papi_etl.store import schema
+from papi_etl.validation import location
 
 _DONE = {schema.SubmissionStatus.VALID.value, schema.SubmissionStatus.ACCEPTED_WITH_EXCEPTION.value}
 
@@ -76,20 +77,20 @@ def _deadline_vi(period: Period) -> str:
     return f"trước 00:00 ngày {period.unit_deadline:%d/%m/%Y}"
 
 
-def _what_is_wrong(status: reporting_status.UnitStatus, findings: list[schema.Finding]) -> str:
+def _what_is_wrong(
+    session: Session, status: reporting_status.UnitStatus, findings: list[schema.Finding]
+) -> str:
     if not status.received:
         return "Đơn vị chưa nộp báo cáo."
     lines = [f"Báo cáo đã nộp (phiên bản {status.version}) còn {len(findings)} lỗi cần sửa:"]
-    return "\n".join(lines + finding_lines(findings))
+    return "\n".join(lines + finding_lines(session, findings))
 
 
-def finding_lines(findings: list[schema.Finding]) -> list[str]:
-    """One line per finding, where it is and how to fix it, as a unit's officer reads it."""
-    lines = []
-    for f in findings:
-        where = f"sheet {f.sheet}, dòng {f.row}" if f.row else f"sheet {f.sheet}"
-        lines.append(f"  - {where}, cột {f.field}: {f.message_vi} Gợi ý: {f.hint}")
-    return lines
+def finding_lines(session: Session, findings: list[schema.Finding]) -> list[str]:
+    """One line per finding, where it is in the unit's file and how to fix it, as a
+    unit's officer reads it."""
+    places = location.of_stored(session, findings)
+    return [f"  - {places[f.id]}: {f.message_vi} Cách sửa: {f.hint}" for f in findings]
 
 
 def compose(
@@ -116,7 +117,7 @@ def compose(
             f"Theo Kế hoạch số {plan.document.number}, đơn vị báo cáo kết quả thực hiện "
             f"{period.label_vi} {_deadline_vi(period)}"
             f"{' và hiện đã quá hạn' if late else ''}.\n"
-            f"{_what_is_wrong(status, findings.get(status.unit, []))}\n\n"
+            f"{_what_is_wrong(session, status, findings.get(status.unit, []))}\n\n"
             f"Đơn vị nộp tệp vào thư mục {unit.code} hoặc qua cổng tiếp nhận; "
             f"mọi vướng mắc xin liên hệ {steward.name}.\n"
         )

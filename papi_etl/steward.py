@@ -34,7 +34,7 @@ from papi_etl.plan.model import Plan
 from papi_etl.schema import INDICATOR_SHEET, TASK_SHEET
 from papi_etl.store import schema
 from papi_etl.store.types import LOCAL_ZONE, now
-from papi_etl.validation import outcome
+from papi_etl.validation import location, outcome
 
 
 class StewardError(PapiError):
@@ -100,6 +100,8 @@ class OpenFinding:
     sheet: str
     row: int
     field: str
+    place_vi: str
+    """Where it is in the unit's file, in the clerk's words (`validation.location`)."""
     rule: str
     value: str | None
     message_vi: str
@@ -229,8 +231,8 @@ def as_markdown(findings: list[OpenFinding], period: str) -> str:
     lines = [
         f"# Lỗi chưa xử lý kỳ {markup.md(period)} / open findings",
         "",
-        markup.md_row(("ID", "đơn vị", "báo cáo", "sheet", "dòng", "cột", "lỗi", "gợi ý")),
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        markup.md_row(("ID", "đơn vị", "báo cáo", "vị trí", "lỗi", "cách sửa")),
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for f in findings:
         lines.append(
@@ -239,9 +241,7 @@ def as_markdown(findings: list[OpenFinding], period: str) -> str:
                     f.finding_id,
                     f.unit,
                     f"{f.submission_id} (v{f.version})",
-                    f.sheet,
-                    f.row or "",
-                    f.field,
+                    f.place_vi,
                     f.message_vi,
                     f.hint or "",
                 )
@@ -286,6 +286,7 @@ def open_findings(
             pair[0].rule,
         ),
     )
+    places = location.of_stored(session, [finding for finding, _ in rows])
     return [
         OpenFinding(
             finding_id=finding.id,
@@ -296,6 +297,7 @@ def open_findings(
             sheet=finding.sheet,
             row=finding.row,
             field=finding.field,
+            place_vi=places[finding.id],
             rule=finding.rule,
             value=finding.value,
             message_vi=finding.message_vi,

@@ -18,6 +18,7 @@ from prefect.cache_policies import NONE
 from papi_etl import reporting_status
 from papi_etl.reminders import open_findings_count
 from papi_etl.report.produce import ProducedReport
+from papi_etl.store.schema import SubmissionStatus
 from papi_etl.workspace import Workspace
 
 DOCUMENTS = (("docx", "Báo cáo (DOCX)"), ("pdf", "Báo cáo (PDF)"), ("xlsx", "Phụ lục (XLSX)"))
@@ -53,7 +54,8 @@ class Progress:
 
 @task(name="reporting-status-artifact", cache_policy=NONE)
 def reporting_status_table(workspace: Workspace, period: str) -> list[dict[str, object]]:
-    """Every unit that owes a report: received, on time, status, open findings."""
+    """Every unit that owes a report: received, on time, status (in Vietnamese), open
+    findings."""
     with workspace.sessions() as session:
         units = reporting_status.of_period(session, workspace.plan, period)
         findings = open_findings_count(session, workspace.plan, period)
@@ -63,7 +65,7 @@ def reporting_status_table(workspace: Workspace, period: str) -> list[dict[str, 
             "Tên / name": u.name,
             "Đã nộp / received": "có" if u.received else "chưa",
             "Đúng hạn / on time": {True: "có", False: "trễ", None: ""}[u.on_time],
-            "Trạng thái / status": u.status or "",
+            "Trạng thái / status": SubmissionStatus(u.status).label_vi if u.status else "",
             "Phiên bản / version": u.version or "",
             "Lỗi chưa xử lý / open findings": findings.get(u.unit, 0),
         }

@@ -13,11 +13,19 @@ from papi_etl.plan.summary import period_dict
 
 
 def calendar(
-    year: Annotated[int | None, typer.Option(help="Only the periods of this year.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            metavar="YEAR",
+            help="Chỉ các kỳ của năm này. / Only the periods of this year.",
+            show_default=False,
+        ),
+    ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List the reporting periods: span covered, units' and consolidated deadlines."""
+    """Các kỳ báo cáo: phạm vi số liệu, hạn nộp của đơn vị và hạn báo cáo tổng hợp. / List
+    the reporting periods: span covered, units' and consolidated deadlines."""
     p = load_plan(plan).plan
     periods = reporting_calendar.periods(p, year)
     if json:

@@ -44,20 +44,38 @@ def _progress(item: Ingested) -> None:
 def collect(
     inbox: Annotated[
         Path | None,
-        typer.Option(help="Drop folder with one sub-folder per unit code.", show_default=False),
+        typer.Option(
+            metavar="DIR",
+            help="Thư mục nhận báo cáo, mỗi đơn vị một thư mục con theo mã (mặc định: "
+            "PAPI_DATA_DIR/inbox). / Drop folder with one sub-folder per unit code (default: "
+            "PAPI_DATA_DIR/inbox).",
+            show_default=False,
+        ),
     ] = None,
     source: Annotated[
         list[SourceName] | None,
-        typer.Option(help="Only these sources (default: the inbox, and the HTTP API if set)."),
+        typer.Option(
+            metavar="[inbox|http]",
+            help="Chỉ lấy từ nguồn này, lặp lại được (mặc định: thư mục nhận, và cổng HTTP nếu "
+            "đã cấu hình). / Only this source, repeatable (default: the inbox, and the HTTP "
+            "API if set).",
+            show_default=False,
+        ),
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option(help="Also show how many units have reported for this period."),
+        typer.Option(
+            metavar="PERIOD",
+            help="Cho biết thêm số đơn vị đã nộp báo cáo kỳ này. / Also show how many units "
+            "have reported for this period.",
+            show_default=False,
+        ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Fetch new submissions from every source; exit non-zero only if a source failed."""
+    """Nhận báo cáo mới từ mọi nguồn; mã thoát 2 chỉ khi một nguồn bị lỗi. / Fetch new
+    submissions from every source; exit 2 only if a source failed."""
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period) if period else None
     workspace = open_workspace(settings(), loaded)
@@ -83,7 +101,7 @@ def collect(
             f"superseding, {summary['duplicate']} duplicate, {len(summary['rejected'])} rejected."
         )
         for failure in result.failures:
-            echo(f"Nguồn {failure.source} lỗi / source failed: {failure.error}")
+            echo(f"Nguồn {failure.source} bị lỗi / source failed: {failure.error}")
     if wanted is not None and not json:
         with workspace.sessions() as session:
             units = reporting_status.of_period(session, loaded.plan, wanted.code)

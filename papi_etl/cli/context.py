@@ -1,4 +1,10 @@
-"""What every command shares: settings built once, the plan, and JSON output."""
+"""What every command shares: settings built once, the plan, JSON output, and the options
+that several commands take, named and explained once.
+
+Placeholders follow one scheme in every help page: PERIOD a period code (2019-Q1), UNIT
+a unit code (AL), FILE a file, DIR a folder, PATH either, DOCUMENT and REFERENCE the files
+`plan import` reads; a number is named for what it counts (YEAR, PORT, SEED, N, ID).
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,57 @@ PlanOption = Annotated[
     Path | None,
     typer.Option(
         "--plan",
-        help="Plan file (default: PAPI_PLAN, else the bundled plan of 461/KH-UBND).",
+        metavar="FILE",
+        help="Tệp kế hoạch (mặc định: PAPI_PLAN, không có thì kế hoạch 461/KH-UBND kèm theo). "
+        "/ Plan file (default: PAPI_PLAN, else the bundled plan of 461/KH-UBND).",
         show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="In kết quả dạng JSON cho chương trình khác đọc. / Print JSON for scripts.",
+    ),
+]
+PeriodOption = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="Kỳ báo cáo, ví dụ 2019-Q1 (các kỳ: papi-etl calendar). / The period, e.g. "
+        "2019-Q1 (every period: papi-etl calendar).",
+        show_default=False,
+    ),
+]
+PeriodFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="Chỉ kỳ này, ví dụ 2019-Q1. / Only this period, e.g. 2019-Q1.",
+        show_default=False,
+    ),
+]
+UnitFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        metavar="UNIT",
+        help="Chỉ đơn vị này (mã đơn vị), ví dụ AL. / Only this unit (its code), e.g. AL.",
+        show_default=False,
+    ),
+]
+PortOption = Annotated[
+    int,
+    typer.Option(
+        "--port",
+        metavar="PORT",
+        min=1,
+        max=65535,
+        help="Cổng của giao diện Prefect và API của nó. / Port of the Prefect UI and its API.",
+    ),
+]
 
 
 @cache
@@ -35,7 +87,7 @@ def settings() -> Settings:
         fields = ", ".join(f"PAPI_{str(e['loc'][0]).upper()}" for e in error.errors())
         raise ConfigurationError(
             f"Malformed setting(s): {fields}. {error.errors()[0]['msg']}.",
-            f"Cấu hình không hợp lệ: {fields}.",
+            f"Cấu hình không hợp lệ: {fields}; sửa hoặc bỏ biến môi trường đó.",
         ) from None
 
 

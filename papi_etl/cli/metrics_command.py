@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from papi_etl import calendar
-from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import JsonOption, PeriodOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.numbers_vi import format_decimal, format_percent, format_signed
 from papi_etl.store.schema import WHOLE
@@ -37,24 +37,35 @@ _LAGGING_VI = {
 
 
 def metrics(
-    period: Annotated[str, typer.Option(help="The period, e.g. 2019-Q1 (see `calendar`).")],
+    period: PeriodOption,
     plan: PlanOption = None,
     papi_scores: Annotated[
         Path | None,
-        typer.Option(help="The city's PAPI scores (CSV; default: the bundled reference)."),
+        typer.Option(
+            metavar="FILE",
+            help="Điểm PAPI của thành phố (CSV; mặc định: số liệu kèm theo). / The city's PAPI "
+            "scores (CSV; default: the bundled reference).",
+            show_default=False,
+        ),
     ] = None,
     papi_targets: Annotated[
         Path | None,
-        typer.Option(help="The city's PAPI targets (CSV; default: the bundled reference)."),
+        typer.Option(
+            metavar="FILE",
+            help="Mục tiêu PAPI của thành phố (CSV; mặc định: số liệu kèm theo). / The city's "
+            "PAPI targets (CSV; default: the bundled reference).",
+            show_default=False,
+        ),
     ] = None,
     json: JsonOption = False,
 ) -> None:
-    """Compute the period's metrics, store them in metric_values and print them."""
+    """Tính các chỉ số của kỳ, lưu vào bảng metric_values và in ra. / Compute the period's
+    metrics, store them in metric_values and print them."""
     from papi_etl.metrics.period import compute_and_store
 
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
-    workspace = open_workspace(settings(), loaded)
+    workspace = open_workspace(settings(), loaded, create=False)
     result, stored = compute_and_store(
         workspace.sessions, loaded.plan, wanted.code, papi_scores, papi_targets
     )

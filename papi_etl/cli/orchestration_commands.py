@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,15 @@ from typing import Annotated
 import typer
 
 from papi_etl import calendar, schedule, synth
-from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import (
+    JsonOption,
+    PeriodOption,
+    PlanOption,
+    PortOption,
+    echo,
+    emit_json,
+    settings,
+)
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
 from papi_etl.orchestration_env import prepare
@@ -29,14 +36,21 @@ DEMO_MARK = ".papi-demo"
 
 
 def run(
-    period: Annotated[str, typer.Option(help="The period, e.g. 2019-Q1.")],
+    period: PeriodOption,
     inbox: Annotated[
-        Path | None, typer.Option(help="Drop folder (default: PAPI_DATA_DIR/inbox).")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Thư mục nhận báo cáo (mặc định: PAPI_DATA_DIR/inbox). / Drop folder "
+            "(default: PAPI_DATA_DIR/inbox).",
+            show_default=False,
+        ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run one whole period through the Prefect flows: collect, validate, consolidate, publish."""
+    """Chạy trọn một kỳ qua các luồng Prefect: nhận, kiểm tra, tổng hợp, gửi báo cáo. / Run
+    one whole period through the Prefect flows: collect, validate, consolidate, publish."""
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
     if inbox is not None:
@@ -81,12 +95,17 @@ def _fresh_demo_dir(data_dir: Path) -> None:
 
 def demo(
     seed: Annotated[
-        int, typer.Option(help="Seed of the synthetic submissions.")
+        int,
+        typer.Option(
+            metavar="SEED",
+            help="Hạt giống của dữ liệu mô phỏng. / Seed of the synthetic submissions.",
+        ),
     ] = synth.DEFAULT_SEED,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """The whole pipeline on synthetic submissions for every period, through Prefect."""
+    """Chạy thử toàn bộ quy trình trên báo cáo mô phỏng của mọi kỳ, qua Prefect. / The whole
+    pipeline on synthetic submissions for every period, through Prefect."""
     started = time.monotonic()
     loaded = load_plan(plan)
     config = settings()
@@ -128,28 +147,51 @@ def demo(
 
 
 def ui(
-    port: Annotated[int, typer.Option(help="Port of the UI and its API.")] = 4200,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: PortOption = 4200,
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="HOST",
+            help="Địa chỉ lắng nghe. / Address to listen on.",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
-    """Start Prefect's server and UI on the demo's state (PAPI_DATA_DIR/prefect)."""
+    """Mở máy chủ và giao diện Prefect trên dữ liệu của PAPI_DATA_DIR/prefect, đến khi
+    Ctrl+C hoặc SIGTERM. / Start Prefect's server and UI on PAPI_DATA_DIR/prefect, until
+    Ctrl+C or SIGTERM."""
     prepare(settings())
-    # `prefect server start --port` does not tell the UI its API address; these do.
-    os.environ["PREFECT_SERVER_API_HOST"] = host
-    os.environ["PREFECT_SERVER_API_PORT"] = str(port)
-    os.environ.pop("PREFECT_API_URL", None)
-    echo(f"Prefect UI: http://{host}:{port}  (Ctrl+C to stop)")
-    prefect = Path(sys.executable).with_name("prefect")
-    raise typer.Exit(subprocess.call([str(prefect), "server", "start"]))
+    from deployments.server_process import PrefectServer
+
+    # Its own process group, stopped here on the way out (Ctrl+C, SIGTERM: see main.py),
+    # so the port is free again when the command has ended.
+    with PrefectServer(Path(os.environ["PREFECT_HOME"]), port=port, host=host) as server:
+        echo(f"Giao diện Prefect / Prefect UI: {server.url}  (Ctrl+C để dừng / to stop)")
+        echo(f"Nhật ký máy chủ / server log: {server.log}")
+        code = server.join()
+    if code:
+        raise ConfigurationError(
+            f"The Prefect server stopped by itself (exit status {code}); see {server.log}.",
+            f"Máy chủ Prefect tự dừng (mã thoát {code}); xem {server.log}.",
+        )
 
 
 def serve(
     plan: PlanOption = None,
     port: Annotated[
-        int, typer.Option(help="Port of the local Prefect server when PREFECT_API_URL is unset.")
+        int,
+        typer.Option(
+            metavar="PORT",
+            min=1,
+            max=65535,
+            help="Cổng của máy chủ Prefect cục bộ khi chưa đặt PREFECT_API_URL. / Port of the "
+            "local Prefect server when PREFECT_API_URL is unset.",
+        ),
     ] = 4200,
 ) -> None:
-    """Production mode: register the plan's deployments with their schedules and run them;
-    validate a file as soon as it is dropped in the inbox."""
+    """Chế độ vận hành: đăng ký các deployment của kế hoạch với lịch chạy và chạy chúng;
+    kiểm tra ngay tệp được thả vào thư mục nhận. / Production mode: register the plan's
+    deployments with their schedules and run them; validate a file as soon as it is dropped
+    in the inbox."""
     loaded = load_plan(plan)
     config = settings()
     prepare(config)

@@ -9,13 +9,17 @@ from typing import Annotated
 import typer
 
 from papi_etl import calendar
+from papi_etl.cli.bilingual import BilingualTyper
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.cli.plan_import_command import plan_import
 from papi_etl.plan import assignments, load, summary
 from papi_etl.plan.model import Plan, UnitKind
 
-app = typer.Typer(help="The plan: show it, check a plan file.", no_args_is_help=True)
+app = BilingualTyper(
+    help="Kế hoạch: xem, kiểm tra một tệp kế hoạch, nhập kế hoạch từ văn bản. / The plan: "
+    "show it, check a plan file, import one from its document."
+)
 
 _KIND_VI = {
     UnitKind.WARD: "phường",
@@ -28,16 +32,17 @@ _KIND_VI = {
 def _figures(plan: Plan) -> str:
     tasks = list(assignments.tasks(plan))
     return (
-        f"{len(plan.dimensions)} dimensions, {len(tasks)} tasks "
-        f"({sum(t.inferred for t in tasks)} with an inferred assignment), "
-        f"{len(plan.units)} units, {len(plan.indicators)} indicators, "
-        f"{len(calendar.periods(plan))} periods"
+        f"{len(plan.dimensions)} lĩnh vực, {len(tasks)} nhiệm vụ "
+        f"({sum(t.inferred for t in tasks)} có phân công suy luận), "
+        f"{len(plan.units)} đơn vị, {len(plan.indicators)} chỉ tiêu, "
+        f"{len(calendar.periods(plan))} kỳ báo cáo"
     )
 
 
 @app.command()
 def show(plan: PlanOption = None, json: JsonOption = False) -> None:
-    """Show the plan: dimensions, tasks, units, indicators and reporting periods."""
+    """Xem kế hoạch: lĩnh vực, nhiệm vụ, đơn vị, chỉ tiêu, kỳ báo cáo. / Show the plan:
+    dimensions, tasks, units, indicators and reporting periods."""
     loaded = load_plan(plan)
     p = loaded.plan
     if json:
@@ -80,11 +85,23 @@ def show(plan: PlanOption = None, json: JsonOption = False) -> None:
 
 @app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="The plan file to check.", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="Tệp kế hoạch cần kiểm tra. / The plan file to check.",
+            show_default=False,
+        ),
+    ],
 ) -> None:
-    """Check a plan file: schema, unit and task references, calendar. Exit 2 if broken."""
+    """Kiểm tra tệp kế hoạch: cấu trúc, mã đơn vị và nhiệm vụ, lịch báo cáo; mã thoát 2 nếu
+    có lỗi. / Check a plan file: schema, unit and task references, calendar; exit 2 if
+    broken."""
     loaded = load(file)
-    echo(f"OK: {file} is a valid plan ({loaded.plan.id} v{loaded.plan.version}).")
+    echo(
+        f"OK: {file} là kế hoạch hợp lệ / is a valid plan ({loaded.plan.id} "
+        f"v{loaded.plan.version})."
+    )
     echo(f"    {_figures(loaded.plan)}")
 
 

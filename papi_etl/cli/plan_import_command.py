@@ -57,6 +57,7 @@ def plan_import(
         typer.Option(
             "-o",
             "--output",
+            metavar="FILE",
             help="Tệp kế hoạch nháp cần ghi (mặc định plans/<mã kế hoạch>.yaml); báo cáo rà "
             "soát ghi bên cạnh (<tên>.review.md). / The draft plan file (default "
             "plans/<plan id>.yaml); the review report goes beside it (<name>.review.md).",

@@ -9,13 +9,12 @@ no report yet.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
 
 import typer
 from sqlalchemy import func, select
 
 from papi_etl import calendar
-from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import JsonOption, PeriodOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.delivery import configured
 from papi_etl.delivery.base import Sink
@@ -76,11 +75,13 @@ def _show(outcome: Outcome) -> None:
 
 
 def push(
-    period: Annotated[str, typer.Option(help="Period code, e.g. 2019-Q1.", show_default=False)],
+    period: PeriodOption,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Deliver every version of the period's report not yet delivered (retrying pending ones)."""
+    """Gửi mọi phiên bản báo cáo của kỳ chưa gửi được (gửi lại bản đang chờ); mã thoát 1 khi
+    còn bản chờ gửi. / Deliver every version of the period's report not yet delivered
+    (retrying pending ones); exit 1 while one is pending."""
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
     config = settings()
@@ -88,7 +89,7 @@ def push(
         HttpPushSink.from_settings(config)  # raises the clear "PAPI_PUSH_URL is not set"
     sinks: list[Sink] = configured.sinks(config)
     try:
-        workspace = open_workspace(config, loaded)
+        workspace = open_workspace(config, loaded, create=False)
         with workspace.sessions() as session:
             versions = session.scalar(
                 select(func.count())

@@ -14,37 +14,37 @@ from typing import Annotated
 
 import typer
 
-from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl.cli.context import JsonOption, PeriodOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.workspace import open_workspace
 
 
 def report(
-    period: Annotated[
-        str,
-        typer.Option(metavar="PERIOD", help="The period code, e.g. 2019-Q1.", show_default=False),
-    ],
+    period: PeriodOption,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             "-o",
             metavar="DIR",
-            help="Folder of reports (default: PAPI_DATA_DIR/reports); files go to "
-            "<DIR>/<PERIOD>/v<VERSION>/.",
+            help="Thư mục báo cáo (mặc định: PAPI_DATA_DIR/reports); các tệp nằm trong "
+            "<DIR>/<PERIOD>/v<VERSION>/. / Folder of reports (default: PAPI_DATA_DIR/reports); "
+            "files go to <DIR>/<PERIOD>/v<VERSION>/.",
             show_default=False,
         ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Produce the consolidated report of a period; a new version only when its content
-    changed, supplementary ("báo cáo bổ sung") when an earlier version was delivered."""
+    """Lập báo cáo tổng hợp của kỳ (DOCX, PDF, XLSX); chỉ tạo phiên bản mới khi nội dung
+    thay đổi, là báo cáo bổ sung khi bản trước đã gửi. / Produce the consolidated report of
+    a period (DOCX, PDF, XLSX); a new version only when its content changed, supplementary
+    when an earlier version was delivered."""
     # Imported here: matplotlib, reportlab and python-docx would slow every other command's start.
     from papi_etl.report.produce import produce
 
     loaded = load_plan(plan)
-    workspace = open_workspace(settings(), loaded)
+    workspace = open_workspace(settings(), loaded, create=False)
     folder = out if out is not None else workspace.data_dir / "reports"
     try:
         with workspace.sessions.begin() as session:

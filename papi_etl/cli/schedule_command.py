@@ -15,12 +15,18 @@ from papi_etl.cli.context import plan as load_plan
 
 def schedule(
     period: Annotated[
-        str | None, typer.Option(help="Only the runs that serve this period.")
+        str | None,
+        typer.Option(
+            metavar="PERIOD",
+            help="Chỉ các lần chạy phục vụ kỳ này. / Only the runs that serve this period.",
+            show_default=False,
+        ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List each deployment, its flow and every run its schedule gives (Asia/Ho_Chi_Minh)."""
+    """Các deployment, luồng của chúng và mọi lần chạy theo lịch (giờ Việt Nam). / List each
+    deployment, its flow and every run its schedule gives (Asia/Ho_Chi_Minh)."""
     p = load_plan(plan).plan
     chosen = calendar.period(p, period) if period else None
     listing = []

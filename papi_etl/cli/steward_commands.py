@@ -13,29 +13,32 @@ from typing import Annotated, Any
 
 import typer
 
-from papi_etl import steward
-from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
+from papi_etl import calendar, steward
+from papi_etl.cli.bilingual import BilingualTyper
+from papi_etl.cli.context import (
+    JsonOption,
+    PeriodFilter,
+    PlanOption,
+    UnitFilter,
+    echo,
+    emit_json,
+    settings,
+)
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.forms import layout
+from papi_etl.forms.template import unit_of
 from papi_etl.plan.model import Plan
 from papi_etl.store.schema import Decision, SubmissionStatus
 from papi_etl.workspace import open_workspace
 
-app = typer.Typer(help="The data steward's decisions on findings.", no_args_is_help=True)
+app = BilingualTyper(
+    help="Quyết định của cán bộ tổng hợp về các lỗi. / The data steward's decisions on findings."
+)
 
-_STATUS_VI = {
-    SubmissionStatus.RECEIVED: "đã nhận, chưa kiểm tra",
-    SubmissionStatus.VALID: "hợp lệ",
-    SubmissionStatus.INVALID: "chưa hợp lệ (còn lỗi chưa xử lý)",
-    SubmissionStatus.ACCEPTED_WITH_EXCEPTION: "hợp lệ, có ngoại lệ được chấp nhận",
-    SubmissionStatus.SUPERSEDED: "đã được thay thế bằng phiên bản mới",
-}
 _DECISION_VI = {
     Decision.ACCEPT_EXCEPTION: "chấp nhận ngoại lệ",
     Decision.CORRECT: "sửa số liệu",
     Decision.REQUEST_RESUBMISSION: "yêu cầu gửi lại báo cáo",
 }
-_HEADERS = {c.key: c.header for table in (layout.TASKS, layout.INDICATORS) for c in table.columns}
 
 
 def _plain(value: object) -> Any:
@@ -56,22 +59,46 @@ def _when(instant: dt.datetime) -> str:
 @app.command()
 def accept(
     submission: Annotated[
-        int, typer.Argument(help="The submission's id (`papi-etl findings` shows it).")
+        int,
+        typer.Argument(
+            metavar="SUBMISSION",
+            help="Số báo cáo (lệnh papi-etl findings cho biết). / The submission's id "
+            "(papi-etl findings shows it).",
+            show_default=False,
+        ),
     ],
     finding: Annotated[
-        int, typer.Option("--finding", help="The finding's id.", show_default=False)
+        int,
+        typer.Option(
+            "--finding",
+            metavar="ID",
+            help="Số của lỗi. / The finding's id.",
+            show_default=False,
+        ),
     ],
     reason: Annotated[
-        str, typer.Option(help="Why the exception is accepted (required).", show_default=False)
+        str,
+        typer.Option(
+            metavar="TEXT",
+            help="Lý do chấp nhận ngoại lệ. / Why the exception is accepted.",
+            show_default=False,
+        ),
     ],
     by: Annotated[
-        str, typer.Option("--by", help="Who decides: the steward's name.", show_default=False)
+        str,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Người quyết định: họ tên cán bộ. / Who decides: the steward's name.",
+            show_default=False,
+        ),
     ],
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Accept an exception for one finding, with a written reason and the steward's name."""
-    workspace = open_workspace(settings(), load_plan(plan))
+    """Chấp nhận ngoại lệ cho một lỗi, ghi lý do và người quyết định. / Accept an exception
+    for one finding, with a written reason and the steward's name."""
+    workspace = open_workspace(settings(), load_plan(plan), create=False)
     with workspace.sessions.begin() as session:
         done = steward.accept(session, submission, finding, reason, by)
     if json:
@@ -86,30 +113,18 @@ def accept(
         f"Người quyết định: {done.decision.decided_by}, lúc {_when(done.decision.decided_at)}. "
         f"Lý do: {done.decision.reason}"
     )
-    echo(f"Tình trạng báo cáo: {_STATUS_VI[status]}.")
+    echo(f"Tình trạng báo cáo: {status.label_vi}.")
     echo(
         f"Accepted an exception for finding {done.finding_id} of submission "
-        f"{done.submission_id}; the submission is now {status.value}."
+        f"{done.submission_id}; the submission is now {status.value.replace('_', ' ')}."
     )
-
-
-def _place(entry: steward.OpenFinding) -> str:
-    """Where a finding is; one without a row (a missing task) names its code in `field`."""
-    parts = [f"sheet {entry.sheet}"] if entry.sheet else []
-    if entry.row:
-        parts.append(f"dòng {entry.row}")
-        if entry.field:
-            header = _HEADERS.get(entry.field)
-            parts.append(f"cột {header} ({entry.field})" if header else f"cột {entry.field}")
-    elif entry.field:
-        parts.append(f"mã {entry.field}")
-    return ", ".join(parts) or "cả báo cáo"
 
 
 def _paragraph(entry: steward.OpenFinding) -> str:
     lines = [
         f"  Lỗi số {entry.finding_id} (báo cáo số {entry.submission_id}, kỳ {entry.period}, "
-        f"phiên bản {entry.version}; {_place(entry)}; quy tắc {entry.rule}):",
+        f"phiên bản {entry.version}; mã quy tắc {entry.rule}):",
+        f"    Vị trí: {entry.place_vi}.",
         f"    {entry.message_vi}",
     ]
     if entry.value is not None:
@@ -146,18 +161,19 @@ def _show(queue: list[steward.OpenFinding], plan: Plan) -> None:
 
 
 def findings(
-    period: Annotated[
-        str | None, typer.Option(help="Only this period, e.g. 2019-Q1.", show_default=False)
-    ] = None,
-    unit: Annotated[
-        str | None, typer.Option(help="Only this unit, e.g. AL.", show_default=False)
-    ] = None,
+    period: PeriodFilter = None,
+    unit: UnitFilter = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """The steward's queue: open findings of current submissions, grouped by unit."""
+    """Danh sách lỗi chưa xử lý của các báo cáo hiện hành, theo đơn vị; mã thoát 1 khi còn
+    lỗi. / The steward's queue: open findings of current submissions, grouped by unit;
+    exit 1 while any is open."""
     loaded = load_plan(plan)
-    workspace = open_workspace(settings(), loaded)
+    # A mistyped code is said before the store is looked for.
+    period = calendar.period(loaded.plan, period).code if period is not None else None
+    unit = unit_of(loaded.plan, unit).code if unit is not None else None
+    workspace = open_workspace(settings(), loaded, create=False)
     with workspace.sessions() as session:
         queue = steward.open_findings(session, loaded.plan, period, unit)
     if json:

@@ -36,23 +36,42 @@ def synth(
             "--out",
             "-o",
             metavar="DIR",
-            help="Folder to write, as the inbox: <DIR>/<UNIT>/<UNIT>_<PERIOD>.<format>.",
+            help="Thư mục ghi tệp, theo cách xếp của thư mục nhận: "
+            "<DIR>/<UNIT>/<UNIT>_<PERIOD>.<format>. / Folder to write, as the inbox: "
+            "<DIR>/<UNIT>/<UNIT>_<PERIOD>.<format>.",
             show_default=False,
         ),
     ],
     period: Annotated[
         list[str] | None,
         typer.Option(
-            metavar="PERIOD", help="A period code, repeatable (default: every period of the plan)."
+            metavar="PERIOD",
+            help="Kỳ báo cáo, lặp lại được (mặc định: mọi kỳ của kế hoạch). / A period code, "
+            "repeatable (default: every period of the plan).",
+            show_default=False,
         ),
     ] = None,
-    form: Annotated[Form, typer.Option("--format", help="Form of the files.")] = Form.XLSX,
-    seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = DEFAULT_SEED,
+    form: Annotated[
+        Form,
+        typer.Option(
+            "--format",
+            metavar="[xlsx|csv|json]",
+            help="Dạng tệp. / Form of the files.",
+        ),
+    ] = Form.XLSX,
+    seed: Annotated[
+        int,
+        typer.Option(
+            metavar="SEED",
+            help="Cùng hạt giống thì cùng các tệp. / The same seed gives the same files.",
+        ),
+    ] = DEFAULT_SEED,
     clean: Annotated[
         bool,
         typer.Option(
             "--clean",
-            help="Every unit on time, complete and valid: no late, missing or bad report.",
+            help="Mọi đơn vị nộp đúng hạn, đủ và đúng: không có báo cáo trễ, thiếu hay sai. / "
+            "Every unit on time, complete and valid: no late, missing or bad report.",
         ),
     ] = False,
     districts: Annotated[
@@ -60,15 +79,20 @@ def synth(
         typer.Option(
             min=1,
             max=999,
-            help="Districts shaped like the plan's, for load tests: with N > 1, each gets "
-            "its own inbox <DIR>/district-001/... and seed (S, S+1, ...).",
+            metavar="N",
+            help="Số quận giống quận của kế hoạch, để thử tải: với N > 1, mỗi quận có thư mục "
+            "nhận riêng <DIR>/district-001/... và hạt giống riêng (S, S+1, ...). / Districts "
+            "shaped like the plan's, for load tests: with N > 1, each gets its own inbox "
+            "<DIR>/district-001/... and seed (S, S+1, ...).",
         ),
     ] = 1,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write a synthetic report of every unit for each period, with a seeded mix of late,
-    missing and erroneous reports (unless --clean) and a manifest saying which."""
+    """Tạo báo cáo mô phỏng của mọi đơn vị cho từng kỳ, có báo cáo trễ, thiếu, sai (trừ khi
+    --clean) và một tệp kê khai. / Write a synthetic report of every unit for each period,
+    with a seeded mix of late, missing and erroneous reports (unless --clean) and a
+    manifest saying which."""
     loaded = load_plan(plan).plan
     if period:
         wanted = {calendar.period(loaded, code).code for code in period}

@@ -8,7 +8,6 @@ Exit status: 0 valid, 1 invalid (findings), 2 unreadable (or bad arguments).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,11 +16,11 @@ import typer
 from papi_etl import calendar, schema
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.forms import layout
+from papi_etl.forms.rejection import RejectedSubmission, RejectionCode
 from papi_etl.plan.model import Plan
+from papi_etl.submission import Submission
+from papi_etl.validation import location
 from papi_etl.validation.finding import Finding
-
-_LAYOUTS = {schema.TASK_SHEET: layout.TASKS, schema.INDICATOR_SHEET: layout.INDICATORS}
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
@@ -37,15 +36,13 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _where(finding: Finding) -> str:
-    """'NhiemVu, dòng 12, cột “Tình trạng”', or 'NhiemVu, thiếu dòng' for a missing row."""
-    if not finding.row:
-        return f"{finding.sheet}, thiếu dòng"
-    table = _LAYOUTS.get(finding.sheet)
-    column = finding.field
-    if table is not None and finding.field in table.keys:
-        column = table.header(finding.field).split(" (")[0]
-    return f"{finding.sheet}, dòng {finding.row}, cột “{column}”"
+def _where(submission: Submission, finding: Finding) -> str:
+    """Where the clerk finds it in the file: 'Sheet NhiemVu, dòng 12, cột “Tình trạng”'."""
+    codes = {(schema.TASK_SHEET, t.row): t.task for t in submission.tasks} | {
+        (schema.INDICATOR_SHEET, x.row): x.indicator for x in submission.indicators
+    }
+    code = codes.get((finding.sheet, finding.row), "")
+    return location.describe(submission.form, finding.sheet, finding.row, finding.field, code)
 
 
 def _unit_name(plan: Plan, code: str) -> str:
@@ -53,11 +50,46 @@ def _unit_name(plan: Plan, code: str) -> str:
     return unit.short_name or unit.name if unit else code
 
 
+_REFUSED = {
+    RejectionCode.WRONG_UNIT: "Không kiểm tra tệp",
+    RejectionCode.WRONG_PERIOD: "Không kiểm tra tệp",
+}
+
+
+def _as_asked(
+    plan: Plan, name: str, submission: Submission, unit: str | None, period: str | None
+) -> None:
+    """Refuse, as one error, a file that is another unit's or another period's report than
+    the one asked for: judged as the report asked for, each of its rows would be a finding
+    (76 for a ward's report), none of them the mistake."""
+    if unit is not None and submission.unit != unit:
+        raise RejectedSubmission(
+            RejectionCode.WRONG_UNIT,
+            f"tệp này là báo cáo của {_unit_name(plan, submission.unit)} ({submission.unit}), "
+            f"không phải của {_unit_name(plan, unit)} ({unit}). Hãy chọn đúng tệp của đơn vị, "
+            "hoặc bỏ --unit để kiểm tra theo đơn vị ghi trong tệp.",
+            f"{name} is the report of unit {submission.unit}, not of {unit}: choose that "
+            "unit's file, or leave out --unit to check it as the unit it declares.",
+        )
+    if period is not None and submission.period != period:
+        declared, wanted = calendar.period(plan, submission.period), calendar.period(plan, period)
+        raise RejectedSubmission(
+            RejectionCode.WRONG_PERIOD,
+            f"tệp này là báo cáo {declared.label_vi} ({declared.code}), không phải "
+            f"{wanted.label_vi} ({wanted.code}). Hãy dùng mẫu báo cáo của kỳ {wanted.code} "
+            f"(papi-etl template --period {wanted.code}), hoặc bỏ --period để kiểm tra theo kỳ "
+            "ghi trong tệp.",
+            f"{name} is the report of {declared.code}, not of {wanted.code}: use the template "
+            f"of {wanted.code}, or leave out --period to check it as the period it declares.",
+        )
+
+
 def validate(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The report file: the XLSX template, CSV or JSON.",
+            help="Tệp báo cáo: mẫu XLSX, CSV hoặc JSON. / The report file: the XLSX "
+            "template, CSV or JSON.",
             metavar="FILE",
             exists=True,
             dir_okay=False,
@@ -68,21 +100,27 @@ def validate(
     unit: Annotated[
         str | None,
         typer.Option(
-            help="The unit the report must be from, e.g. AL (default: the one it declares).",
+            metavar="UNIT",
+            help="Đơn vị phải là chủ báo cáo, ví dụ AL (mặc định: đơn vị ghi trong tệp). / The "
+            "unit the report must be from, e.g. AL (default: the one it declares).",
             show_default=False,
         ),
     ] = None,
     period: Annotated[
         str | None,
         typer.Option(
-            help="The period the report must be for, e.g. 2019-Q1 (default: the one it declares).",
+            metavar="PERIOD",
+            help="Kỳ báo cáo phải là, ví dụ 2019-Q1 (mặc định: kỳ ghi trong tệp). / The period "
+            "the report must be for, e.g. 2019-Q1 (default: the one it declares).",
             show_default=False,
         ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Check one report file without storing it: exit 0 valid, 1 invalid, 2 unreadable."""
+    """Kiểm tra một tệp báo cáo mà không lưu: mã thoát 0 hợp lệ, 1 có lỗi, 2 không đọc
+    được. / Check one report file without storing it: exit 0 valid, 1 invalid, 2
+    unreadable."""
     # openpyxl and GX load here, not at start, so that other commands start fast.
     from papi_etl import forms
     from papi_etl.forms.template import unit_of
@@ -92,6 +130,7 @@ def validate(
     wanted_period = calendar.period(p, period).code if period is not None else None
     try:
         submission = forms.read(file.read_bytes(), file.name, p)
+        _as_asked(p, file.name, submission, wanted_unit, wanted_period)
     except forms.RejectedSubmission as rejection:
         if json:
             emit_json(
@@ -106,19 +145,14 @@ def validate(
                 }
             )
         else:
-            echo(f"Không đọc được tệp {file.name}: {rejection.message_vi}")
+            refused = _REFUSED.get(rejection.code, "Không đọc được tệp")
+            echo(f"{refused} {file.name}: {rejection.message_vi}")
             echo(f"unreadable ({rejection.code}): {rejection.message_en}")
         raise typer.Exit(2) from None
 
     import expectations
     from papi_etl.validation import frames
 
-    # The rows keep what the file says; the report is judged as what it must be.
-    submission = dataclasses.replace(
-        submission,
-        unit=wanted_unit or submission.unit,
-        period=wanted_period or submission.period,
-    )
     reporting_period = calendar.period(p, submission.period)
     findings = expectations.validate(frames.of_submission(p, submission), reporting_period)
     status = "invalid" if findings else "valid"
@@ -139,7 +173,7 @@ def validate(
         if findings:
             echo(f"Có {len(findings)} lỗi cần sửa:")
             for number, finding in enumerate(findings, start=1):
-                echo(f"  {number}. {_where(finding)}: {finding.message_vi}")
+                echo(f"  {number}. {_where(submission, finding)}: {finding.message_vi}")
                 echo(f"     Cách sửa: {finding.hint}")
         else:
             echo("Báo cáo hợp lệ, không có lỗi.")

@@ -26,7 +26,7 @@ from papi_etl.plan.model import Plan
 from papi_etl.spreadsheet_text import csv_field, csv_value
 from papi_etl.submission import Submission
 
-_TABLE = Table("tệp CSV", "the CSV file", "dòng", "line")
+_TABLE = Table("tệp CSV", "the CSV file", row_en="line {row} of {name}")
 _DELIMITERS = (",", ";", "\t")
 _ONLY_TASK = frozenset(schema.TASK_COLUMNS) - {schema.UNIT, schema.PERIOD}
 _ONLY_INDICATOR = frozenset(schema.INDICATOR_COLUMNS) - {schema.UNIT, schema.PERIOD}

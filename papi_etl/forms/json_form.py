@@ -23,8 +23,18 @@ from papi_etl.plan.model import Plan
 from papi_etl.submission import Submission
 
 _TOP = ("unit", "period", "tasks", "indicators")
-_TASKS = Table("mảng tasks", "array tasks", "phần tử", "item")
-_INDICATORS = Table("mảng indicators", "array indicators", "phần tử", "item")
+_TASKS = Table(
+    "danh sách nhiệm vụ (tasks)",
+    "the tasks",
+    "nhiệm vụ thứ {row} của báo cáo JSON",
+    "task {row} of the JSON report",
+)
+_INDICATORS = Table(
+    "danh sách chỉ tiêu (indicators)",
+    "the indicators",
+    "chỉ tiêu thứ {row} của báo cáo JSON",
+    "indicator {row} of the JSON report",
+)
 
 
 def _bad(vi: str, en: str) -> RejectedSubmission:

@@ -34,9 +34,11 @@ class RejectionCode(StrEnum):
     UNKNOWN_INDICATOR = "unknown_indicator"
     MIXED_UNITS = "mixed_units"
     MIXED_PERIODS = "mixed_periods"
-    # Checked when the file is taken in, against who sent it and when (papi_etl.ingest).
+    # Checked when the file is taken in, against who sent it and when (papi_etl.ingest),
+    # or by `papi-etl validate`, against the unit and period it was asked to check.
     UNKNOWN_UNIT_FOLDER = "unknown_unit_folder"
     WRONG_UNIT = "wrong_unit"
+    WRONG_PERIOD = "wrong_period"
     UNKNOWN_SENDER = "unknown_sender"
     PERIOD_NOT_STARTED = "period_not_started"
 

@@ -37,18 +37,19 @@ class Record:
 
 @dataclass(frozen=True)
 class Table:
-    """Where a form's rows stand, named for messages: 'dòng 12 của sheet NhiemVu'."""
+    """Where a form's rows stand, named for messages in the clerk's words: 'dòng 12 của
+    sheet NhiemVu', 'nhiệm vụ thứ 7 của báo cáo JSON'."""
 
     name_vi: str
     name_en: str
-    row_vi: str = "dòng"
-    row_en: str = "row"
+    row_vi: str = "dòng {row} của {name}"
+    row_en: str = "row {row} of {name}"
 
     def at_vi(self, row: int) -> str:
-        return f"{self.row_vi} {row} của {self.name_vi}"
+        return self.row_vi.format(row=row, name=self.name_vi)
 
     def at_en(self, row: int) -> str:
-        return f"{self.row_en} {row} of {self.name_en}"
+        return self.row_en.format(row=row, name=self.name_en)
 
 
 def is_blank(cells: Mapping[str, object]) -> bool:

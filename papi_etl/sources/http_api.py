@@ -85,16 +85,25 @@ class HttpApiSource:
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-            raise ConfigurationError(f"The HTTP source URL must be http(s)://host/...: {url!r}")
+            raise ConfigurationError(
+                f"The HTTP source URL must be http(s)://host/...: {url!r}",
+                f"Địa chỉ nguồn HTTP (PAPI_HTTP_SOURCE_URL) phải có dạng http(s)://máy-chủ/...: "
+                f"{url!r}",
+            )
         if parts.username is not None or parts.password is not None:
             # Credentials in the URL would show in every log line that names the URL.
             raise ConfigurationError(
-                "The HTTP source URL must not hold credentials; set PAPI_HTTP_SOURCE_TOKEN."
+                "The HTTP source URL must not hold credentials; set PAPI_HTTP_SOURCE_TOKEN.",
+                "Địa chỉ nguồn HTTP không được chứa tên đăng nhập, mật khẩu; hãy đặt mã truy "
+                "cập vào PAPI_HTTP_SOURCE_TOKEN.",
             )
         # A token read from a secrets file often ends with a newline the server would refuse.
         secret = token.get_secret_value().strip()
         if not secret:
-            raise ConfigurationError("The HTTP source token is empty; set PAPI_HTTP_SOURCE_TOKEN.")
+            raise ConfigurationError(
+                "The HTTP source token is empty; set PAPI_HTTP_SOURCE_TOKEN.",
+                "Mã truy cập nguồn HTTP đang trống; hãy đặt PAPI_HTTP_SOURCE_TOKEN.",
+            )
         self._secret = secret
         self._accounts = None if accounts is None else {k.strip(): v for k, v in accounts.items()}
         self.url = url
@@ -120,11 +129,15 @@ class HttpApiSource:
         `options` are the constructor's keyword arguments (timeouts, retries, sleep).
         """
         if not settings.http_source_url:
-            raise ConfigurationError("PAPI_HTTP_SOURCE_URL is not set.")
+            raise ConfigurationError(
+                "PAPI_HTTP_SOURCE_URL is not set.", "Chưa đặt PAPI_HTTP_SOURCE_URL."
+            )
         if settings.http_source_token is None:
             raise ConfigurationError(
                 "PAPI_HTTP_SOURCE_URL is set but PAPI_HTTP_SOURCE_TOKEN is not: "
-                "the API needs the token of an account that may read the form's submissions."
+                "the API needs the token of an account that may read the form's submissions.",
+                "Đã đặt PAPI_HTTP_SOURCE_URL nhưng chưa đặt PAPI_HTTP_SOURCE_TOKEN: cổng tiếp "
+                "nhận cần mã truy cập của một tài khoản được đọc các báo cáo đã gửi.",
             )
         if not settings.http_source_accounts:
             raise ConfigurationError(
@@ -340,7 +353,9 @@ def _parse_cursor(cursor: str | None) -> int | None:
     except ValueError:
         raise ConfigurationError(
             f"The HTTP source's cursor must be a submission _id, got {cursor!r}: "
-            "the store holds another source's cursor under this name."
+            "the store holds another source's cursor under this name.",
+            f"Vị trí đọc đã lưu của nguồn HTTP phải là một mã _id, nhưng là {cursor!r}: cơ sở "
+            "dữ liệu đang giữ vị trí của một nguồn khác dưới tên này.",
         ) from None
 
 

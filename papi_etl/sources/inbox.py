@@ -66,7 +66,10 @@ class InboxSource:
     def fetch(self, cursor: str | None = None) -> Iterator[Received]:
         """Every file under a unit's folder, oldest first; `cursor` is not used."""
         if not self.root.is_dir():
-            raise SourceError(f"The inbox folder {self.root} does not exist.")
+            raise SourceError(
+                f"không có thư mục nhận báo cáo {self.root} / the inbox folder {self.root} "
+                "does not exist."
+            )
         found = [(path.stat().st_mtime, path) for path in dropped_files(self.root)]
         for mtime, path in sorted(found):
             unit_dir = path.relative_to(self.root).parts[0]

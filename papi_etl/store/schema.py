@@ -87,6 +87,21 @@ class SubmissionStatus(StrEnum):
     ACCEPTED_WITH_EXCEPTION = "accepted_with_exception"
     SUPERSEDED = "superseded"
 
+    @property
+    def label_vi(self) -> str:
+        """The status as officials read it (tables, the steward's messages); the value
+        stays the machine's (JSON, the store)."""
+        return _SUBMISSION_STATUS_LABELS[self]
+
+
+_SUBMISSION_STATUS_LABELS = {
+    SubmissionStatus.RECEIVED: "Đã nhận, chưa kiểm tra",
+    SubmissionStatus.VALID: "Hợp lệ",
+    SubmissionStatus.INVALID: "Còn lỗi chưa xử lý",
+    SubmissionStatus.ACCEPTED_WITH_EXCEPTION: "Chấp nhận ngoại lệ",
+    SubmissionStatus.SUPERSEDED: "Đã thay bằng phiên bản mới",
+}
+
 
 class FindingState(StrEnum):
     OPEN = "open"

@@ -38,6 +38,7 @@ from papi_etl.forms.template import FIRST_ROW, unit_of
 from papi_etl.plan.model import Plan
 from papi_etl.spreadsheet_text import cell_text, put
 from papi_etl.submission import Submission
+from papi_etl.validation import location
 from papi_etl.validation.finding import Finding
 
 SUMMARY_SHEET = "TomTat"
@@ -50,14 +51,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _LAYOUTS = {schema.TASK_SHEET: layout.TASKS, schema.INDICATOR_SHEET: layout.INDICATORS}
 _CODE_KEY = {schema.TASK_SHEET: schema.TASK, schema.INDICATOR_SHEET: schema.INDICATOR}
-# Where a row of a text form stands in the file the unit sent, for the summary.
-_WHERE_SENT = {
-    "csv": {sheet: "dòng {row} của tệp CSV" for sheet in _LAYOUTS},
-    "json": {
-        schema.TASK_SHEET: "phần tử {row} của mảng tasks",
-        schema.INDICATOR_SHEET: "phần tử {row} của mảng indicators",
-    },
-}
 _COLUMNS = (
     ("STT", 6),
     ("Vị trí trong tệp đã gửi", 18),
@@ -167,17 +160,22 @@ class _Locator:
         if name is None or not finding.row:
             # A finding without a row (a missing task) names what it is about in its value.
             return _Spot(
-                finding, sent_at="", cell=None, column="", code=finding.value or "", value=""
+                finding,
+                sent_at=location.describe(self.form, finding.sheet, finding.row, finding.field),
+                cell=None,
+                column="",
+                code=finding.value or "",
+                value="",
             )
         table_layout = _LAYOUTS[name]
         column = table_layout.header(finding.field) if finding.field in table_layout.keys else ""
-        sent_at = _WHERE_SENT.get(self.form, {}).get(name, "dòng {row}").format(row=finding.row)
+        code = self.codes[name].get(finding.row, "")
         found = _Spot(
             finding=finding,
-            sent_at=sent_at,
+            sent_at=location.describe(self.form, name, finding.row, finding.field, code),
             cell=None,
             column=column,
-            code=self.codes[name].get(finding.row, ""),
+            code=code,
             value=finding.value or "",
         )
         book_row = self.rows_in_book[name].get(finding.row)

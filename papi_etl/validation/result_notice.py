@@ -66,7 +66,7 @@ def compose(
         else:
             verdict = f"còn {len(findings)} lỗi cần sửa"
             lines.append(f"Kết quả kiểm tra: báo cáo {verdict}:")
-            lines.extend(finding_lines(findings))
+            lines.extend(finding_lines(session, findings))
             feedback = feedback_files.path_of(data_dir, submission)
             if feedback.exists():
                 attachments = (feedback,)

@@ -1,3 +1,6 @@
+import json
+
+from prefect.artifacts import Artifact
 from sqlalchemy import select
 
 from flows.collect import collect
@@ -27,6 +30,11 @@ def test_collect_then_validate_a_period(data_dir):
     assert checked["feedback"], "an invalid report gets its feedback workbook"
     docs = data_dir / "data-docs" / "2019-Q1" / "data-docs" / "index.html"
     assert checked["data_docs"] == str(docs.resolve()) and docs.is_file()
+    # The operator's table says each unit's status as officials do, not as the store keeps it.
+    table = json.loads(Artifact.get("reporting-status-2019-q1").data)
+    shown = {row["Trạng thái / status"] for row in table}
+    assert {"Hợp lệ", "Còn lỗi chưa xử lý"} <= shown
+    assert shown <= {s.label_vi for s in schema.SubmissionStatus} | {""}
 
 
 def test_a_scheduled_collect_answers_what_is_new(data_dir):

@@ -73,7 +73,8 @@ def test_units_without_a_valid_report_are_reminded_once(period_store, mailbox):
     assert "Đơn vị chưa nộp báo cáo." in mail.get_content()
     a_failing = sorted(invalid)[0]
     failing = received[f"{a_failing.lower()}@binhtan.example"].get_content()
-    assert "lỗi cần sửa" in failing and "Gợi ý:" in failing
+    assert "lỗi cần sửa" in failing and "Cách sửa:" in failing
+    assert "\n  - Báo cáo JSON, " in failing, "where, in the words of who made the file"
 
     again = notify.send(workspace.sessions, workspace.plan, messages, [_channel(port)])
     assert (again.sent, again.skipped) == (0, len(messages))

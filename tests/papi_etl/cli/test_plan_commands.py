@@ -147,7 +147,8 @@ def test_plan_check_names_file_line_place_and_fault(papi, tmp_path, plan_data, f
     assert "Traceback" not in result.err
     assert message in result.err
     assert where in result.err
-    assert f"{broken}, line {_line_of(text, needle)}" in result.err
+    line = _line_of(text, needle)
+    assert f"{broken}, dòng {line} / line {line}" in result.err
     # A misspelt field is two faults: the unknown name, and the field it should have been.
     assert f"Tệp kế hoạch có {count[0] if count else 1} lỗi" in result.err
 
@@ -170,7 +171,7 @@ def test_plan_check_reports_faults_yaml_itself_hides(papi, tmp_path, plan_data, 
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err
-    assert f"{broken}, line " in result.err
+    assert f"{broken}, dòng " in result.err
 
 
 def test_plan_check_lists_every_fault_at_once(papi, tmp_path, plan_data):

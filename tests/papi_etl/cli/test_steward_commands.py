@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from papi_etl import forms, steward
-from papi_etl.cli import steward_commands
+from papi_etl import forms
 from papi_etl.ingest import ingest
 from papi_etl.plan import load
 from papi_etl.settings import DEFAULT_PLAN, Settings
@@ -81,8 +80,8 @@ def test_findings_shows_the_queue_by_unit_in_vietnamese_and_exits_1(cli, store):
         "(TT): 1 lỗi chưa xử lý"
     )
     assert (
-        f"Lỗi số {al[1][0]} (báo cáo số {al[0]}, kỳ 2019-Q1, phiên bản 1; sheet ChiSo, dòng 1, "
-        "cột Giá trị (value); quy tắc value_in_range):"
+        f"Lỗi số {al[1][0]} (báo cáo số {al[0]}, kỳ 2019-Q1, phiên bản 1; mã quy tắc "
+        "value_in_range):\n    Vị trí: Báo cáo JSON, chỉ tiêu thứ 1 (I1.01), trường value."
     ) in out
     assert "Giá trị 900 ngoài giới hạn 0 – 500 (cuộc)." in out
     assert "Cách sửa: Kiểm tra lại số liệu" in out
@@ -105,6 +104,7 @@ def test_findings_json_is_a_list_of_objects_and_filters_by_unit(cli, store):
         "sheet": "ChiSo",
         "row": 1,
         "field": "value",
+        "place_vi": "Báo cáo JSON, chỉ tiêu thứ 1 (I1.01), trường value",
         "rule": "value_in_range",
         "value": "900",
         "message_vi": "Giá trị 900 ngoài giới hạn 0 – 500 (cuộc).",
@@ -140,8 +140,8 @@ def test_steward_accept_records_the_decision_and_settles_the_submission(cli, sto
         "phiên bản 1)."
     ) in result.out
     assert "Người quyết định: Trần Thị Bình, lúc " in result.out and REASON in result.out
-    assert "Tình trạng báo cáo: hợp lệ, có ngoại lệ được chấp nhận." in result.out
-    assert "the submission is now accepted_with_exception" in result.out
+    assert "Tình trạng báo cáo: Chấp nhận ngoại lệ." in result.out
+    assert "the submission is now accepted with exception" in result.out
     queue = json.loads(cli("findings", "--json").out)
     assert [e["unit"] for e in queue] == ["AL", "AL"]
 
@@ -208,25 +208,3 @@ def test_usage_errors_exit_2(cli):
     unknown_period = cli("findings", "--period", "2019-Q5")
     assert unknown_period.code == 2 and "2019-Q5" in unknown_period.err
     assert "Traceback" not in missing_reason.err + unknown_period.err
-
-
-def test_a_finding_without_a_row_is_placed_by_its_code():
-    missing = steward.OpenFinding(
-        finding_id=7,
-        unit="AL",
-        period="2019-Q1",
-        submission_id=3,
-        version=1,
-        sheet="NhiemVu",
-        row=0,
-        field="D1.01",
-        rule="task_missing",
-        value="D1.01",
-        message_vi="Thiếu nhiệm vụ D1.01.",
-        message_en="Task D1.01 is missing.",
-        hint="Thêm dòng báo cáo nhiệm vụ D1.01 vào sheet NhiemVu.",
-        decisions=(),
-    )
-    paragraph = steward_commands._paragraph(missing)
-    assert "; sheet NhiemVu, mã D1.01; quy tắc task_missing):" in paragraph
-    assert "Thiếu nhiệm vụ D1.01." in paragraph and "Cách sửa: Thêm dòng" in paragraph

@@ -57,4 +57,4 @@ def test_unit_and_all_exclude_each_other(papi, tmp_path):
     neither = papi("template", "--period", "2019-Q1", "-o", str(tmp_path / "x.xlsx"))
     both = papi("template", "--unit", "AL", "--all", "--period", "2019-Q1", "-o", str(tmp_path))
     assert neither.code == both.code == 2
-    assert "--unit CODE or --all" in neither.err
+    assert "--unit UNIT or --all" in neither.err

@@ -8,6 +8,7 @@ import dataclasses
 import json
 
 import pytest
+from reliability_ledger import record
 from typer.testing import CliRunner
 
 from papi_etl import forms
@@ -70,10 +71,12 @@ def test_an_invalid_file_exits_1_and_lists_each_finding_with_its_fix(files):
     lines = result.stdout.splitlines()
     assert "Có 2 lỗi cần sửa:" in lines
     assert any(
-        line.startswith(f"  1. NhiemVu, thiếu dòng: Thiếu nhiệm vụ {missing}") for line in lines
+        line.startswith(f"  1. Sheet NhiemVu, thiếu dòng: Thiếu nhiệm vụ {missing}")
+        for line in lines
     )
     assert any(
-        f"NhiemVu, dòng {WRONG_ROW}, cột “Tình trạng”: Tình trạng “xong”" in line for line in lines
+        f"  2. Sheet NhiemVu, dòng {WRONG_ROW}, cột “Tình trạng”: Tình trạng “xong”" in line
+        for line in lines
     )
     assert sum(line.strip().startswith("Cách sửa:") for line in lines) == 2
     assert lines[-1] == "invalid: 2 findings in PNV_sai.xlsx (unit PNV, period 2019-Q1)."
@@ -108,19 +111,28 @@ def test_an_unreadable_file_exits_2_with_the_rejection(files):
     assert "unreadable (not_a_workbook)" in human.stdout
 
 
-def test_the_unit_and_period_it_must_be_are_checked_against_every_row(files):
-    valid, paths = files
-    result = _run(paths["valid"], "--period", "2019-6m", "--json")
-    assert result.exit_code == 1
-    out = json.loads(result.stdout)
-    assert out["period"] == "2019-6M"
-    rows = len(valid.tasks) + len(valid.indicators)
-    assert [f["rule"] for f in out["findings"]] == ["period_matches"] * rows
-    assert {f["value"] for f in out["findings"]} == {"2019-Q1"}
-    other = _run(paths["valid"], "--unit", "ptp", "--json")
-    assert other.exit_code == 1
-    rules = {f["rule"] for f in json.loads(other.stdout)["findings"]}
-    assert {"unit_matches", "task_missing", "task_not_assigned"} <= rules
+@pytest.mark.reliability
+def test_a_file_of_another_unit_or_period_is_one_clear_error(files):
+    _, paths = files
+    other = _run(paths["valid"], "--unit", "ptp")
+    assert other.exit_code == 2
+    lines = other.stdout.splitlines()
+    assert lines == [
+        "Không kiểm tra tệp PNV_2019-Q1.xlsx: tệp này là báo cáo của Phòng Nội vụ (PNV), "
+        "không phải của Phòng Tư pháp (PTP). Hãy chọn đúng tệp của đơn vị, hoặc bỏ --unit "
+        "để kiểm tra theo đơn vị ghi trong tệp.",
+        "unreadable (wrong_unit): PNV_2019-Q1.xlsx is the report of unit PNV, not of PTP: "
+        "choose that unit's file, or leave out --unit to check it as the unit it declares.",
+    ]
+    later = _run(paths["csv"], "--period", "2019-6m", "--json")
+    assert later.exit_code == 2
+    out = json.loads(later.stdout)
+    assert (out["status"], out["code"], out["findings"]) == ("unreadable", "wrong_period", [])
+    assert (out["unit"], out["period"]) == (None, "2019-6M")
+    assert out["reason"].startswith("tệp này là báo cáo Quý I năm 2019 (2019-Q1), không phải ")
+    same = _run(paths["valid"], "--unit", "pnv", "--period", "2019-q1", "--json")
+    assert same.exit_code == 0 and json.loads(same.stdout)["status"] == "valid"
+    record("validate", "a file checked as another unit's, another period's", 2, "one error, exit 2")
 
 
 def test_bad_arguments_exit_2_with_a_message_and_no_traceback(files, papi):

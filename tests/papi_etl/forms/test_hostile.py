@@ -136,7 +136,10 @@ def test_broken_csv(plan, content, code, words):
         (b"[" * 100_000, ("lồng nhau quá sâu",)),
         (b'{"unit": ' + b"9" * 5000 + b"}", ("số nguyên quá dài",)),
         (b'{"unit": NaN}', ("NaN",)),
-        (b'{"unit": "AL", "period": "2019-Q1", "tasks": [1], "indicators": []}', ("phần tử 1",)),
+        (
+            b'{"unit": "AL", "period": "2019-Q1", "tasks": [1], "indicators": []}',
+            ("nhiệm vụ thứ 1 của báo cáo JSON",),
+        ),
         (b'{"unit": "AL", "period": "2019-Q1", "tasks": {}, "indicators": []}', ("'tasks'",)),
         (b'{"unit": 7, "period": "2019-Q1", "tasks": [], "indicators": []}', ("'unit'",)),
         (b'["AL"]', ("đối tượng",)),

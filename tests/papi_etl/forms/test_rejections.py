@@ -173,7 +173,7 @@ CASES: dict[RejectionCode, Case] = {
     RejectionCode.UNKNOWN_INDICATOR: (
         lambda f: _json(indicators=[{"indicator": "I1.01"}, {"indicator": "X7"}]),
         "AL.json",
-        ("'X7' (phần tử 2 của mảng indicators)",),
+        ("'X7' (chỉ tiêu thứ 2 của báo cáo JSON)",),
     ),
     RejectionCode.MIXED_UNITS: (
         lambda f: _csv("AL,2019-Q1,D1.01,,,,,,,,", "BHH,2019-Q1,D1.02,,,,,,,,"),
@@ -195,8 +195,15 @@ class _Fixtures:
         self.edit = request.getfixturevalue("edit")
 
 
-# Codes that intake (papi_etl.ingest) raises against who sent a file and when; reading never does.
-INTAKE_CODES = {"unknown_unit_folder", "unknown_sender", "wrong_unit", "period_not_started"}
+# Codes that intake (papi_etl.ingest) raises against who sent a file and when, or `validate`
+# against the unit and period it was asked to check; reading never does.
+INTAKE_CODES = {
+    "unknown_unit_folder",
+    "unknown_sender",
+    "wrong_unit",
+    "wrong_period",
+    "period_not_started",
+}
 
 
 def test_every_code_a_reader_raises_has_a_case():

@@ -137,7 +137,7 @@ def test_an_xlsx_report_comes_back_as_the_units_own_workbook_marked(
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5]
     first = rows[0]
     assert first[1:6] == (
-        f"dòng {row}",
+        f"Sheet NhiemVu, dòng {row}, cột “Tình trạng”",
         f"NhiemVu!{status.coordinate}",
         "Tình trạng",
         sent.tasks[1].task,
@@ -147,7 +147,7 @@ def test_an_xlsx_report_comes_back_as_the_units_own_workbook_marked(
     link = summary.cell(row=6, column=3).hyperlink
     assert link.location == f"'NhiemVu'!{status.coordinate}"
     missing = rows[4]
-    assert missing[1:6] == (None, None, None, "D9.99", None)
+    assert missing[1:6] == ("Sheet NhiemVu, thiếu dòng", None, None, "D9.99", None)
     assert missing[6] == "Thiếu nhiệm vụ D9.99 mà đơn vị phải báo cáo."
 
 
@@ -173,8 +173,16 @@ def test_cells_are_found_by_the_key_row_wherever_the_unit_moved_the_table(
 @pytest.mark.parametrize(
     ("form", "where_task", "where_indicator"),
     [
-        ("csv", "dòng {row} của tệp CSV", "dòng {row} của tệp CSV"),
-        ("json", "phần tử {row} của mảng tasks", "phần tử {row} của mảng indicators"),
+        (
+            "csv",
+            "Tệp CSV, dòng {row}, cột status (Tình trạng)",
+            "Tệp CSV, dòng {row}, cột value (Giá trị)",
+        ),
+        (
+            "json",
+            "Báo cáo JSON, nhiệm vụ thứ {row} ({code}), trường status",
+            "Báo cáo JSON, chỉ tiêu thứ {row} ({code}), trường value",
+        ),
     ],
 )
 def test_a_csv_or_json_report_comes_back_in_its_template_marked(
@@ -196,11 +204,11 @@ def test_a_csv_or_json_report_comes_back_in_its_template_marked(
     assert value.value == "nhiều" and value.fill.fgColor.rgb == RED
     rows = summary_rows(book)
     assert rows[0][1:3] == (
-        where_task.format(row=sent.tasks[1].row),
+        where_task.format(row=sent.tasks[1].row, code=sent.tasks[1].task),
         f"NhiemVu!{status.coordinate}",
     )
     assert rows[2][1:3] == (
-        where_indicator.format(row=sent.indicators[0].row),
+        where_indicator.format(row=sent.indicators[0].row, code=sent.indicators[0].indicator),
         f"ChiSo!{value.coordinate}",
     )
     assert f"dạng {form.upper()}" in book["TomTat"]["A3"].value

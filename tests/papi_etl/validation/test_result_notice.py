@@ -3,6 +3,8 @@ with its feedback workbook attached; sent once per version, on both store backen
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from expectations.period import validate_period
@@ -50,7 +52,9 @@ def test_each_checked_report_gets_its_verdict(workspace):
 
     bad = notices[invalid[0].unit_code]
     assert bad.kind is Kind.RESULT
-    assert "lỗi cần sửa" in bad.subject and "Gợi ý:" in bad.body
+    assert "lỗi cần sửa" in bad.subject and "Cách sửa:" in bad.body
+    # Each error where the unit's own JSON report has it, in its officer's words.
+    assert re.search(r"^  - Báo cáo JSON, (thiếu )?(nhiệm vụ|chỉ tiêu)", bad.body, re.M)
     assert [a.name for a in bad.attachments] == [
         feedback_files.path_of(workspace.data_dir, invalid[0]).name
     ]
