@@ -32,7 +32,9 @@ def by_task(plan: Plan, metrics: PeriodMetrics, inputs: MetricInputs) -> pd.Data
         status=rows["status"].astype("string").str.strip(),
     )
     rows = rows[rows["status"].isin([s.value for s in TaskStatus])]
-    rows = rows[[(u, t) in required for u, t in zip(rows["unit"], rows["task"], strict=True)]]
+    # A boolean Series, not a list: an empty list would select no columns, not no rows.
+    wanted = [(u, t) in required for u, t in zip(rows["unit"], rows["task"], strict=True)]
+    rows = rows[pd.Series(wanted, index=rows.index, dtype=bool)]
     rows = rows.drop_duplicates(["unit", "task"], keep="first")
     counts = rows.groupby(["task", "status"]).size().rename("units").reset_index()
     return counts.astype({"task": object, "status": object, "units": int})
