@@ -11,11 +11,11 @@ Three groups of tables:
 Every row belongs to one plan (and so to one district): directly by `plan_id`, or through
 the submission, report, finding or delivery it hangs from; many plans share one store and
 none reads another's rows. Rows are found by natural keys (plan + code, plan + unit +
-period + version, ...), each a unique constraint, so that writers can upsert. Foreign keys are RESTRICT and relationships
-never cascade: nothing received or decided is deleted as a side effect of deleting
-something else. Values received from units are kept as given (text), since an invalid
-value must be stored to be reported; values the store itself owns (a submission's status,
-a finding's state) are enums checked by the database.
+period + version, ...), each a unique constraint, so that writers can upsert. Foreign
+keys are RESTRICT and relationships never cascade: nothing received or decided is deleted
+as a side effect of deleting something else. Values received from units are kept as
+given (text), since an invalid value must be stored to be reported; values the store
+itself owns (a submission's status, a finding's state) are enums checked by the database.
 """
 
 from __future__ import annotations
