@@ -22,6 +22,7 @@ from flows.remind import remind
 from papi_etl import schedule
 from papi_etl.plan import load
 from papi_etl.settings import Settings
+from papi_etl.workspace import open_workspace
 
 # The flows the plan's schedules run (validation follows collection inside `collect`).
 FLOWS: dict[str, Flow] = {
@@ -75,7 +76,8 @@ def serve(plan_path: Path, settings: Settings, say: Callable[[str], None]) -> No
     built = deployments(plan_path)
     for deployment in built:
         runner.add_deployment(deployment)
-    stop = intake.start_watching(plan, Path(settings.inbox or settings.data_dir / "inbox"))
+    inbox = open_workspace(settings, load(plan_path)).inbox()
+    stop = intake.start_watching(plan, inbox)
     say(
         f"Đang chạy {len(built)} deployment (Ctrl+C để dừng) / serving: "
         + ", ".join(f"{d.flow_name}/{d.name}" for d in built)

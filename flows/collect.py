@@ -26,7 +26,8 @@ def collect(
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
     results = [
-        collecting.collect_from(workspace, source, code) for source in configured.sources(settings)
+        collecting.collect_from(workspace, source, code)
+        for source in configured.sources(settings, workspace.inbox())
     ]
     collected: dict[str, object] = {"period": code, "sources": results}
     if answer:

@@ -1,8 +1,14 @@
-"""The store and the plan, made ready once for a command or a flow run.
+"""The store and the plan, made ready once for a command or a flow run, and where the
+plan's files go in the data dir.
 
 Every step that touches the store needs it migrated and the plan's units, tasks and
 periods in it (submissions refer to them); doing both here, idempotently, means no step
 can run against a store that is behind the code or the plan file.
+
+Several plans (a city's districts) may share one data dir and one store. What a plan
+writes goes to `<data dir>/<kind>/<plan id>/` (reports, feedback, data-docs), so that no
+plan writes over another's; the raw archive is shared (content-addressed, one copy of
+the same bytes) and the store keys every row by plan.
 """
 
 from __future__ import annotations
@@ -10,12 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from papi_etl import store
 from papi_etl.plan import LoadedPlan
 from papi_etl.plan.model import Plan
 from papi_etl.settings import Settings
+from papi_etl.sources.inbox import drop_folder
+from papi_etl.store import schema
+
+REPORTS = "reports"
+FEEDBACK = "feedback"
+DATA_DOCS = "data-docs"
+
+
+def plan_files(data_dir: Path, kind: str, plan_id: str) -> Path:
+    """The folder of one kind of a plan's files (REPORTS, FEEDBACK, DATA_DOCS)."""
+    return data_dir / kind / plan_id
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,19 @@ class Workspace:
     @property
     def data_dir(self) -> Path:
         return self.settings.data_dir
+
+    def files(self, kind: str) -> Path:
+        """The folder of the plan's files of one kind (REPORTS, FEEDBACK, DATA_DOCS)."""
+        return plan_files(self.data_dir, kind, self.plan.id)
+
+    def inbox(self, root: Path | None = None) -> Path:
+        """The plan's drop folder in the inbox `root` (default: PAPI_INBOX, else the data
+        dir's inbox/): `<root>/<plan id>/` when the inbox is shared by plans, else `root`
+        (see `papi_etl.sources.inbox.drop_folder`)."""
+        with self.sessions() as session:
+            plan_ids = set(session.scalars(select(schema.Plan.id)))
+        chosen = root or self.settings.inbox or self.data_dir / "inbox"
+        return drop_folder(chosen, self.plan.id, plan_ids)
 
 
 _OPENED: dict[tuple[str, str, str], Workspace] = {}

@@ -8,7 +8,7 @@ from prefect.cache_policies import NONE
 from papi_etl.metrics.model import PeriodMetrics
 from papi_etl.metrics.period import compute_and_store
 from papi_etl.report.produce import ProducedReport, produce
-from papi_etl.workspace import Workspace
+from papi_etl.workspace import REPORTS, Workspace
 from tasks.common import retry_unless_domain_error
 
 
@@ -46,7 +46,7 @@ def report(
     """The period's report; `metrics`: those the flow has just computed and stored."""
     with workspace.sessions.begin() as session:
         produced = produce(
-            session, workspace.plan, period, workspace.data_dir / "reports", metrics=metrics
+            session, workspace.plan, period, workspace.files(REPORTS), metrics=metrics
         )
     get_run_logger().info(
         "%s: report v%d%s%s in %s",

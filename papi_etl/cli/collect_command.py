@@ -65,7 +65,7 @@ def collect(
     result = collect_all(
         workspace.sessions,
         loaded.plan,
-        configured.sources(settings(), inbox, {str(name) for name in chosen}),
+        configured.sources(settings(), workspace.inbox(inbox), {str(name) for name in chosen}),
         workspace.data_dir,
         on_item=None if json else _progress,
     )

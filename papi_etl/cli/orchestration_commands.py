@@ -24,6 +24,7 @@ from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
 from papi_etl.orchestration_env import prepare
 from papi_etl.sources.inbox import unit_folders
+from papi_etl.workspace import open_workspace
 
 DEMO_MARK = ".papi-demo"
 
@@ -153,7 +154,7 @@ def serve(
     loaded = load_plan(plan)
     config = settings()
     prepare(config)
-    inbox = config.inbox or config.data_dir / "inbox"
+    inbox = open_workspace(config, loaded).inbox()
     made = unit_folders(loaded.plan, inbox)
     echo(f"Thư mục nhận báo cáo / inbox: {inbox} ({len(made)} thư mục đơn vị)")
     if schedule.validity_ended(loaded.plan, dt.datetime.now(dt.UTC)):

@@ -16,7 +16,7 @@ import typer
 
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.workspace import open_workspace
+from papi_etl.workspace import REPORTS, open_workspace
 
 
 def report(
@@ -30,7 +30,8 @@ def report(
             "--out",
             "-o",
             metavar="DIR",
-            help="Folder of reports (default: PAPI_DATA_DIR/reports); files go to "
+            help="Thư mục báo cáo (mặc định: PAPI_DATA_DIR/reports/<mã kế hoạch>). / Folder of "
+            "reports (default: PAPI_DATA_DIR/reports/<plan id>); files go to "
             "<DIR>/<PERIOD>/v<VERSION>/.",
             show_default=False,
         ),
@@ -45,7 +46,7 @@ def report(
 
     loaded = load_plan(plan)
     workspace = open_workspace(settings(), loaded)
-    folder = out if out is not None else workspace.data_dir / "reports"
+    folder = out if out is not None else workspace.files(REPORTS)
     try:
         with workspace.sessions.begin() as session:
             produced = produce(session, loaded.plan, period, folder)

@@ -1,5 +1,9 @@
 """The drop folder: `<inbox>/<UNIT-CODE>/...` holding XLSX, CSV or JSON files.
 
+An inbox serves one plan (`<inbox>/<UNIT>/`) or several, a folder per plan named by its id
+(`<inbox>/<plan id>/<UNIT>/`): a city's districts, or plans sharing one data dir.
+`drop_folder` says which folder is a plan's.
+
 The folder a file lies in is the unit that vouches for it: a file in one unit's folder that
 claims to be from another unit is rejected downstream (a unit cannot report for another).
 Files are left where they are: the archive's hashes make re-reading them harmless, and
@@ -10,7 +14,7 @@ modification time (when it was dropped), not when the collector happened to run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +37,19 @@ def dropped_files(root: Path) -> list[Path]:
         for path in sorted(unit_dir.rglob("*"))
         if path.is_file() and not _is_working_file(path)
     ]
+
+
+def drop_folder(root: Path, plan_id: str, plan_ids: Collection[str]) -> Path:
+    """The plan's folder in the inbox `root`: `<root>/<plan id>` when it exists, or when
+    `root` holds the folder of another plan (`plan_ids`: the plans of the store), so that
+    a plan never takes another's folders for unit folders; otherwise `root` itself, the
+    inbox of one plan. The folder may not exist yet."""
+    own = root / plan_id
+    if own.is_dir():
+        return own
+    others = set(plan_ids) - {plan_id}
+    shared = root.is_dir() and any(p.name in others for p in root.iterdir() if p.is_dir())
+    return own if shared else root
 
 
 def unit_folders(plan: Plan, root: Path) -> list[Path]:

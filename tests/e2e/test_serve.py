@@ -75,7 +75,7 @@ def test_serve_answers_a_dropped_file_and_alerts_on_a_failed_run(tmp_path, mailb
         )
         [attached] = list(answer.iter_attachments())
         assert attached.get_filename() == f"{faulty.unit.code}_{period.code}_v1_phan-hoi.xlsx"
-        assert (data_dir / "feedback" / period.code / attached.get_filename()).is_file()
+        assert (data_dir / "feedback" / plan.id / period.code / attached.get_filename()).is_file()
 
         corrected = tmp_path / "staged" / f"{faulty.unit.code}_{period.code}_sua.json"
         forms.write(clean.submission, "json", corrected, plan)

@@ -24,7 +24,7 @@ def test_dropped_reports_are_validated_and_answered_once(data_dir, mailbox, monk
     assert first["told"] == len(sent) == len(mailbox.messages)
     subjects = [m["Subject"] for m in mailbox.messages]
     assert sum("lỗi cần sửa" in s for s in subjects) == checked["invalid"]
-    assert len(list((data_dir / "feedback" / "2019-Q1").iterdir())) == checked["invalid"]
+    assert len(list((data_dir / "feedback" / plan.id / "2019-Q1").iterdir())) == checked["invalid"]
 
     again = intake(dropped="test")
     assert again["validated"] == {} and again["collect"]["duplicate"] == len(sent)

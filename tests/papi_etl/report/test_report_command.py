@@ -10,6 +10,9 @@ import sys
 
 from report_store import PERIOD
 
+from papi_etl.plan import load
+from papi_etl.settings import DEFAULT_PLAN
+
 
 def _run(data_dir, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAPI_")}
@@ -31,7 +34,8 @@ def test_report_writes_a_version_then_keeps_it(template_dir, tmp_path):
     assert first.returncode == 0, first.stderr
     produced = json.loads(first.stdout)
     assert (produced["version"], produced["created"], produced["supplementary"]) == (1, True, False)
-    assert produced["folder"] == str(data / "reports" / PERIOD / "v1")
+    plan_id = load(DEFAULT_PLAN).plan.id
+    assert produced["folder"] == str(data / "reports" / plan_id / PERIOD / "v1")
     assert all(os.path.exists(path) for path in produced["files"].values())
 
     second = _run(data, "--period", PERIOD)
