@@ -65,21 +65,28 @@ class Workspace:
 
 
 _OPENED: dict[tuple[str, str, str], Workspace] = {}
+_STORES: dict[tuple[str, str], sessionmaker[Session]] = {}
 
 
 def open_workspace(settings: Settings, loaded: LoadedPlan) -> Workspace:
     """Migrate the store to head and sync the plan into it, once per process.
 
-    A flow run opens the workspace in each of its sub-flows; the store, the plan file and
-    the engine (with its connection pool) are the same each time, so they are reused.
+    A flow run opens the workspace in each of its sub-flows, and a city's command opens
+    one per district: the store is migrated once and its engine (with its connection
+    pool) shared by every plan; each plan file is synced once while it is unchanged.
     """
-    key = (settings.resolved_database_url, str(settings.data_dir.resolve()), loaded.sha256)
-    if key in _OPENED and settings.data_dir.exists():
+    url = settings.resolved_database_url
+    data_dir = str(settings.data_dir.resolve())
+    key = (url, data_dir, loaded.sha256)
+    if not settings.data_dir.exists():  # a data dir made anew holds a new SQLite store
+        _STORES.pop((url, data_dir), None)
+    elif key in _OPENED:
         return _OPENED[key]
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    url = settings.resolved_database_url
-    store.upgrade(url)
-    sessions = store.sessions(store.connect(url))
+    if (url, data_dir) not in _STORES:
+        store.upgrade(url)
+        _STORES[(url, data_dir)] = store.sessions(store.connect(url))
+    sessions = _STORES[(url, data_dir)]
     with sessions.begin() as session:
         store.sync_plan(session, loaded.plan, file_sha256=loaded.sha256)
     _OPENED[key] = Workspace(settings, loaded, sessions)

@@ -37,7 +37,11 @@ def collect_from(
         with workspace.sessions() as session:
             owing = len(reporting_status.of_period(session, workspace.plan, period))
         progress = Progress(
-            "collect-progress", period, owing, f"Thu thập báo cáo kỳ {period} từ {source.name}"
+            "collect-progress",
+            workspace.plan.id,
+            period,
+            owing,
+            f"Thu thập báo cáo kỳ {period} từ {source.name}",
         )
 
     def seen(item: Ingested) -> None:

@@ -7,6 +7,7 @@ from prefect.cache_policies import NONE
 
 from papi_etl.metrics.model import PeriodMetrics
 from papi_etl.metrics.period import compute_and_store
+from papi_etl.metrics.rollup import RollUp, roll_up_and_store
 from papi_etl.report.produce import ProducedReport, produce
 from papi_etl.workspace import REPORTS, Workspace
 from tasks.common import retry_unless_domain_error
@@ -57,3 +58,26 @@ def report(
         produced.folder,
     )
     return produced
+
+
+@task(
+    name="roll-up",
+    task_run_name="roll-up {period}",
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def roll_up(workspace: Workspace, period: str) -> RollUp:
+    """The children's stored metrics rolled up into the plan's (a city's districts)."""
+    result, stored = roll_up_and_store(workspace.sessions, workspace.plan, period)
+    get_run_logger().info(
+        "%s: %d/%d children with metrics, reporting rate %.1f %%, on time %.1f %%, %d values",
+        period,
+        len(result.districts),
+        result.children,
+        result.reporting_rate,
+        result.on_time_reporting_rate,
+        stored,
+    )
+    return result

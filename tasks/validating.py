@@ -23,7 +23,9 @@ from tasks.common import retry_unless_domain_error
     cache_policy=NONE,
 )
 def validate(workspace: Workspace, period: str, data_docs: bool = True) -> PeriodValidation:
-    progress = Progress("validate-progress", period, 1, f"Kiểm tra báo cáo kỳ {period}")
+    progress = Progress(
+        "validate-progress", workspace.plan.id, period, 1, f"Kiểm tra báo cáo kỳ {period}"
+    )
     docs_root = workspace.files(DATA_DOCS) if data_docs else None
     checked = validate_period(workspace.sessions, workspace.plan, period, docs_root)
     progress.finish()

@@ -22,7 +22,10 @@ from papi_etl import calendar, schedule, synth
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
+from papi_etl.numbers_vi import format_decimal, format_percent
 from papi_etl.orchestration_env import prepare
+from papi_etl.plan import family
+from papi_etl.sources import inbox as inbox_layout
 from papi_etl.sources.inbox import unit_folders
 from papi_etl.workspace import open_workspace
 
@@ -32,17 +35,29 @@ DEMO_MARK = ".papi-demo"
 def run(
     period: Annotated[str, typer.Option(help="The period, e.g. 2019-Q1.")],
     inbox: Annotated[
-        Path | None, typer.Option(help="Drop folder (default: PAPI_DATA_DIR/inbox).")
+        Path | None,
+        typer.Option(
+            help="Thư mục nhận báo cáo (mặc định: PAPI_DATA_DIR/inbox). / Drop folder "
+            "(default: PAPI_DATA_DIR/inbox); for a city's plan, a folder per district plan id."
+        ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run one whole period through the Prefect flows: collect, validate, consolidate, publish."""
+    """Run one whole period through the Prefect flows: collect, validate, consolidate, publish;
+    with a city's plan, every district's period, then the city's roll-up."""
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
     if inbox is not None:
         os.environ["PAPI_INBOX"] = str(inbox.resolve())
-    prepare(settings())
+        settings.cache_clear()
+    config = settings()
+    # Every plan in the store before any runs: a district then knows its siblings' folders
+    # in the shared inbox for what they are (and a broken child plan stops the run here).
+    opened = [open_workspace(config, p) for p in [loaded, *family.children(loaded)]]
+    if not loaded.plan.children:
+        inbox_layout.check(opened[0].inbox(), loaded.plan)
+    prepare(config)
     from deployments.local_server import foreground, start_in_background
 
     server = start_in_background()
@@ -55,9 +70,25 @@ def run(
     if json:
         emit_json(result)
         return
-    consolidated = result["consolidate"]
+    if loaded.plan.children:
+        for plan_id, ran in result["districts"].items():
+            _ran(plan_id, ran["consolidate"])
+        rolled = result["roll_up"]
+        echo(
+            f"{wanted.code} ({wanted.label_vi}), {loaded.plan.document.district}: tỷ lệ báo cáo "
+            f"{format_percent(rolled['reporting_rate'])}, đúng hạn "
+            f"{format_percent(rolled['on_time_reporting_rate'])}, chỉ số thực hiện "
+            f"{format_decimal(rolled['implementation_index'], 2)} "
+            f"({len(rolled['districts'])} quận; `papi-etl metrics --plan {loaded.path} "
+            f"--period {wanted.code}` xếp hạng)"
+        )
+        return
+    _ran(f"{wanted.code} ({wanted.label_vi})", result["consolidate"])
+
+
+def _ran(label: str, consolidated: dict[str, object]) -> None:
     echo(
-        f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
+        f"{label}: tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
         f"đúng hạn {consolidated['on_time_reporting_rate']:.1f} %; báo cáo "
         f"v{consolidated['report_version']} tại {consolidated['report_folder']}"
     )

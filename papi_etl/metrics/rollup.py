@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from papi_etl import calendar
 from papi_etl.metrics import persist
-from papi_etl.metrics.model import WHOLE, plain
+from papi_etl.metrics.model import ASSIGNMENTS, ASSIGNMENTS_NAME_VI, WHOLE, plain
 from papi_etl.plan.model import Plan
 from papi_etl.store import schema
 
@@ -162,7 +162,7 @@ def _dimensions(plan: Plan, stored: pd.DataFrame) -> pd.DataFrame:
     by_dimension = index.groupby("dimension")["value"].agg(["mean", "count"])
     codes = [d.code for d in plan.dimensions]
     codes += sorted(set(by_dimension.index) - set(codes))  # e.g. the assignments' "III"
-    names = {d.code: d.name_vi for d in plan.dimensions}
+    names = {d.code: d.name_vi for d in plan.dimensions} | {ASSIGNMENTS: ASSIGNMENTS_NAME_VI}
     return pd.DataFrame(
         {
             "dimension": codes,
