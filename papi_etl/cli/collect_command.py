@@ -94,9 +94,7 @@ def collect(
         raise typer.Exit(2)
 
 
-def _collect_children(
-    parent: LoadedPlan, inbox: Path | None, chosen: set[str], json: bool
-) -> bool:
+def _collect_children(parent: LoadedPlan, inbox: Path | None, chosen: set[str], json: bool) -> bool:
     """Each district's plan takes in its folder of the inbox; True if a source failed."""
     if SourceName.HTTP in chosen and settings().http_source_url:
         sys.stderr.write(
