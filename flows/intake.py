@@ -21,5 +21,6 @@ def intake(plan: str = str(DEFAULT_PLAN), dropped: str = "inbox") -> dict[str, o
     is new. `dropped` names what set it off, for the run's name."""
     settings = Settings()
     workspace = open_store(settings, plan)
-    taken = collecting.collect_from(workspace, InboxSource(workspace.inbox()))
-    return {"collect": taken, **answer_new(plan, workspace, settings, taken["submissions"])}
+    with collecting.one_at_a_time(workspace.plan.id):
+        taken = collecting.collect_from(workspace, InboxSource(workspace.inbox()))
+        return {"collect": taken, **answer_new(plan, workspace, settings, taken["submissions"])}

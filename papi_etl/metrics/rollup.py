@@ -111,11 +111,8 @@ def inputs(session: Session, plan: Plan, period_code: str) -> tuple[pd.DataFrame
         )
     ).all()
     frame = pd.DataFrame(rows, columns=["plan", "dimension", "metric", "value", "computed_at"])
-    names = dict(
-        session.execute(select(schema.Plan.id, schema.Plan.district).where(schema.Plan.id.in_(ids)))
-        .tuples()
-        .all()
-    )
+    plans = select(schema.Plan.id, schema.Plan.district).where(schema.Plan.id.in_(ids))
+    names = {plan_id: district for plan_id, district in session.execute(plans)}
     return frame, pd.Series(names, dtype=object)
 
 

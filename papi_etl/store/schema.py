@@ -223,7 +223,9 @@ class RawFile(Base):
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(CODE), comment="e.g. 'inbox', 'http'")
+    source: Mapped[str] = mapped_column(
+        String(200), comment="e.g. 'inbox', 'http:kf.kobotoolbox.org/api/v2/assets/<uid>/data'"
+    )
     original_name: Mapped[str] = mapped_column(Text)
     claimed_unit_code: Mapped[str | None] = mapped_column(
         Text, comment="the unit the file says it is from, unchecked"

@@ -5,7 +5,9 @@ bytes sent to two plans were one row, so the second plan saw a "duplicate" it ne
 in, and the first plan's rejections), and a source's cursor (two plans reading one API
 shared one place). Existing rows go to the plan of the submission they became, else to
 the store's plan. `plans.district` names the district (or city) for roll-ups, and
-submissions get an index on (plan, period), what every step reads.
+submissions get an index on (plan, period), what every step reads. `raw_files.source`
+widens to 200 characters, as the cursors' source: an API source is named by its URL
+(`http:<host>/api/v2/assets/<uid>/data`), which PostgreSQL refused past 40.
 
 Revision ID: 0004
 Revises: 0003
@@ -43,6 +45,14 @@ def upgrade() -> None:
     op.execute(f"UPDATE raw_files SET plan_id = {_ONLY_PLAN} WHERE plan_id IS NULL")
     with op.batch_alter_table("raw_files") as table:
         table.alter_column("plan_id", existing_type=sa.String(length=40), nullable=False)
+        table.alter_column(
+            "source",
+            existing_type=sa.String(length=40),
+            type_=sa.String(length=200),
+            existing_nullable=False,
+            existing_comment="e.g. 'inbox', 'http'",
+            comment="e.g. 'inbox', 'http:kf.kobotoolbox.org/api/v2/assets/<uid>/data'",
+        )
         table.drop_constraint("uq_raw_files_sha256", type_="unique")
         table.create_unique_constraint("uq_raw_files_plan_sha256", ["plan_id", "sha256"])
         table.create_foreign_key(
@@ -71,6 +81,9 @@ def downgrade() -> None:
         table.create_primary_key("pk_source_cursors", ["source"])
         table.drop_column("plan_id")
     with op.batch_alter_table("raw_files") as table:
+        table.alter_column(
+            "source", existing_type=sa.String(length=200), type_=sa.String(length=40)
+        )
         table.drop_constraint("fk_raw_files_plan_id_plans", type_="foreignkey")
         table.drop_constraint("uq_raw_files_plan_sha256", type_="unique")
         table.create_unique_constraint("uq_raw_files_sha256", ["sha256"])
