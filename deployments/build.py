@@ -37,6 +37,15 @@ def deployments(plan_path: Path) -> list[RunnerDeployment]:
     """One deployment per scheduled job of the plan (paused by nothing: Prefect runs them),
     the intake that a dropped file triggers, and the operators' alert on a failed run."""
     plan = load(plan_path).plan
+    built = scheduled(plan_path)
+    built.append(intake.deployment(plan_path, plan))
+    built.append(alert_deployment(plan_path))
+    return built
+
+
+def scheduled(plan_path: Path) -> list[RunnerDeployment]:
+    """One deployment per scheduled job of the plan, tagged with its id."""
+    plan = load(plan_path).plan
     built = []
     for job in schedule.jobs(plan):
         parameters: dict[str, object] = {"plan": str(plan_path)}
@@ -54,8 +63,6 @@ def deployments(plan_path: Path) -> list[RunnerDeployment]:
                 entrypoint_type=EntrypointType.MODULE_PATH,
             )
         )
-    built.append(intake.deployment(plan_path, plan))
-    built.append(alert_deployment(plan_path))
     return built
 
 

@@ -1,4 +1,4 @@
-"""`papi-etl run|demo|serve|ui`: the commands that go through Prefect.
+"""`papi-etl run|demo|serve|deploy|ui`: the commands that go through Prefect.
 
 The command line is the composition root: these commands alone import `flows/` and
 `deployments/`, lazily, after setting Prefect's environment (telemetry off, its state in
@@ -209,3 +209,51 @@ def serve(
     finally:
         if server is not None:
             server.stop()
+
+
+def deploy(
+    pool: Annotated[
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="Work pool mà các worker nhận việc. / The work pool the workers poll "
+            "(make it with `prefect work-pool create NAME --type process`).",
+            show_default=False,
+        ),
+    ],
+    plan: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Tệp kế hoạch, lặp lại được; kế hoạch thành phố kéo theo các quận. / Plan "
+            "file, repeatable (default: PAPI_PLAN); a city's plan brings its districts'.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Production: register the plans' deployments on a Prefect work pool, for workers
+    (`prefect worker start --pool NAME --type process`) on this or other machines to run."""
+    config = settings()
+    paths = [path.resolve() for path in plan or [config.plan]]
+    for path in paths:
+        load_plan(path)  # a broken plan stops here, with its faults listed
+    prepare(config)
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        raise ConfigurationError(
+            "deploy needs PREFECT_API_URL: the API of the Prefect server the workers poll "
+            "(e.g. http://10.0.0.5:4200/api).",
+            "Lệnh deploy cần biến PREFECT_API_URL: địa chỉ API của máy chủ Prefect mà các "
+            "worker kết nối.",
+        )
+    from deployments.server_process import require
+
+    require(api)
+    from deployments.work_pool import deploy as deploy_plans
+
+    names = deploy_plans(paths, pool)
+    echo(f"Đã đăng ký {len(names)} deployment vào work pool {pool} / deployed to {pool}:")
+    for name in names:
+        echo(f"  {name}")
+    echo(f"Worker: prefect worker start --pool {pool} --type process")

@@ -82,8 +82,8 @@ def district_plan(base: Plan, number: int) -> Plan:
 
 def city_plan(base: Plan, children: list[str]) -> Plan:
     """The city's plan over the districts `children` (plan ids, files `<id>.yaml` beside
-    it): the base plan's dimensions, calendar and schedule, no task of its own, and the
-    city's Sở Nội vụ as the unit that consolidates."""
+    it): the base plan's dimensions and calendar, no task of its own, the city's Sở Nội vụ
+    as the unit that consolidates, and its roll-up after the districts have published."""
     data = base.model_dump(mode="json")
     city = base.document.city
     data.update(
@@ -111,6 +111,14 @@ def city_plan(base: Plan, children: list[str]) -> Plan:
         assignments=[],
         indicators=[],
         calendar={**data["calendar"], "consolidating_unit": CITY_UNIT},
+        # The roll-up runs once the districts have published their final reports.
+        orchestration={
+            **data["orchestration"],
+            "consolidate_day": base.orchestration.publish_day,
+            "consolidate_at": "12:00",
+            "publish_day": base.orchestration.publish_day,
+            "publish_at": "12:00",
+        },
         children=[{"id": child, "file": f"{child}.yaml"} for child in children],
     )
     return Plan.model_validate(data)
