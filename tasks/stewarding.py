@@ -48,6 +48,8 @@ def accept(
                     "finding %s is not open in %s: skipped", finding_id, period
                 )
                 continue
-            steward.accept(session, by_id[finding_id].submission_id, finding_id, reason, by)
+            steward.accept(
+                session, workspace.plan, by_id[finding_id].submission_id, finding_id, reason, by
+            )
             accepted.append(finding_id)
     return accepted

@@ -105,6 +105,9 @@ def test_two_districts_in_one_store_neither_sees_the_other(tmp_path, database_ur
     assert {plan_of[f.submission_id] for f in queue["2"]} == {"district-002"}
     feedback = tmp_path / "data" / "feedback"
     assert sorted(p.name for p in feedback.iterdir()) == ["district-001", "district-002"]
+    theirs = queue["2"][0]
+    with one.sessions.begin() as session, pytest.raises(steward.UnknownSubmissionError):
+        steward.accept(session, one.plan, theirs.submission_id, theirs.finding_id, "Lý do.", "A")
 
     computed = {}
     for space in (one, two):
