@@ -15,12 +15,13 @@ from tasks.workspace import open_store
 
 @flow(name="roll-up", flow_run_name="roll-up {period}")
 def roll_up(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
-    """The children's stored metrics of the period rolled up into the plan's, and the
-    ranking as an artifact."""
+    """The children's stored metrics of the period rolled up into the plan's: stored, as
+    files (Markdown, XLSX) and the ranking as an artifact."""
     settings = Settings()
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
     rolled = consolidating.roll_up(workspace, code)
+    files = consolidating.roll_up_files(workspace, rolled)
     artifacts.roll_up_table(rolled)
     return {
         "period": code,
@@ -29,4 +30,5 @@ def roll_up(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[st
         "implementation_index": plain(rolled.implementation_index),
         "districts": plain(rolled.districts.drop(columns=["computed_at"])),
         "not_consolidated": list(rolled.not_consolidated),
+        "files": {role: str(path) for role, path in files.items()},
     }

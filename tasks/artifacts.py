@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 from prefect import task
 from prefect.artifacts import (
     create_link_artifact,
@@ -22,6 +21,7 @@ from prefect.cache_policies import NONE
 from papi_etl import reporting_status
 from papi_etl.metrics.rollup import RollUp
 from papi_etl.reminders import open_findings_count
+from papi_etl.report import rollup as rollup_files
 from papi_etl.report.produce import ProducedReport
 from papi_etl.workspace import Workspace
 
@@ -83,6 +83,11 @@ def reporting_status_table(workspace: Workspace, period: str) -> list[dict[str, 
     return table
 
 
+@task(name="markdown-artifact", cache_policy=NONE)
+def markdown(kind: str, plan_id: str, period: str, text: str, description: str) -> None:
+    create_markdown_artifact(markdown=text, key=key(kind, plan_id, period), description=description)
+
+
 @task(name="link-artifact", cache_policy=NONE)
 def link(kind: str, plan_id: str, period: str, target: str, text: str) -> None:
     create_link_artifact(
@@ -114,28 +119,11 @@ def report(period: str, produced: ProducedReport) -> None:
 @task(name="roll-up-artifact", cache_policy=NONE)
 def roll_up_table(rolled: RollUp) -> None:
     """The children ranked, with their reporting and implementation index."""
-    table = [
-        {
-            "Hạng / rank": "" if pd.isna(row.rank) else int(row.rank),
-            "Kế hoạch / plan": row.plan,
-            "Địa bàn / district": row.name,
-            "Báo cáo / reports": f"{row.received}/{row.expected}",
-            "Tỷ lệ báo cáo / reporting rate (%)": _rounded(row.reporting_rate),
-            "Đúng hạn / on time (%)": _rounded(row.on_time_reporting_rate),
-            "Chỉ số thực hiện / implementation index": _rounded(row.implementation_index, 2),
-        }
-        for row in rolled.districts.itertuples(index=False)
-    ]
-    table += [
-        {"Kế hoạch / plan": plan, "Địa bàn / district": "chưa tổng hợp"}
-        for plan in rolled.not_consolidated
-    ]
     create_table_artifact(
-        table=table,
+        table=[
+            {label: "" if row[key] is None else row[key] for key, label in rollup_files.COLUMNS}
+            for row in rollup_files.ranking(rolled)
+        ],
         key=key("roll-up", rolled.plan_id, rolled.period_code),
         description=f"Tổng hợp từ các kế hoạch cấp dưới, kỳ {rolled.period_code} / roll-up",
     )
-
-
-def _rounded(value: float, places: int = 1) -> float | str:
-    return "" if pd.isna(value) else round(float(value), places)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from papi_etl.metrics.model import PeriodMetrics
 from papi_etl.metrics.period import compute_and_store
 from papi_etl.metrics.rollup import RollUp, roll_up_and_store
+from papi_etl.report import rollup as rollup_files
 from papi_etl.report.produce import ProducedReport, produce
 from papi_etl.workspace import REPORTS, Workspace
 from tasks.common import retry_unless_domain_error
@@ -81,3 +84,9 @@ def roll_up(workspace: Workspace, period: str) -> RollUp:
         stored,
     )
     return result
+
+
+@task(name="roll-up-files", task_run_name="roll-up files {rolled.period_code}", cache_policy=NONE)
+def roll_up_files(workspace: Workspace, rolled: RollUp) -> dict[str, Path]:
+    """The roll-up's Markdown summary and XLSX table in the plan's reports folder."""
+    return rollup_files.write(rolled, workspace.plan.document.district, workspace.files(REPORTS))

@@ -25,7 +25,13 @@ def open_findings(workspace: Workspace, period: str) -> list[steward.OpenFinding
             f"| {f.finding_id} | {f.unit} | {f.submission_id} (v{f.version}) | {f.sheet} | "
             f"{f.row or ''} | {f.field} | {f.message_vi} | {f.hint} |"
         )
-    markdown.fn("open-findings", period, "\n".join(lines), "Lỗi chưa xử lý / open findings")
+    markdown.fn(
+        "open-findings",
+        workspace.plan.id,
+        period,
+        "\n".join(lines),
+        "Lỗi chưa xử lý / open findings",
+    )
     return found
 
 

@@ -16,7 +16,7 @@ import typer
 
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.workspace import REPORTS, open_workspace
+from papi_etl.workspace import REPORTS, Workspace, open_workspace
 
 
 def report(
@@ -47,6 +47,9 @@ def report(
     loaded = load_plan(plan)
     workspace = open_workspace(settings(), loaded)
     folder = out if out is not None else workspace.files(REPORTS)
+    if loaded.plan.children:
+        _roll_up(workspace, period, folder, json)
+        return
     try:
         with workspace.sessions.begin() as session:
             produced = produce(session, loaded.plan, period, folder)
@@ -72,3 +75,25 @@ def report(
         echo(f"  {role:<5} {produced.paths[role]}")
     state = "new version" if produced.created else "unchanged"
     echo(f"Report {produced.period} v{produced.version} ({state}) in {produced.folder}")
+
+
+def _roll_up(workspace: Workspace, period: str, folder: Path, json: bool) -> None:
+    """A city's report: its districts' metrics rolled up, as a summary and a table."""
+    from papi_etl.metrics.rollup import roll_up_and_store
+    from papi_etl.report import rollup as rollup_files
+
+    rolled, _ = roll_up_and_store(workspace.sessions, workspace.plan, period)
+    try:
+        files = rollup_files.write(rolled, workspace.plan.document.district, folder)
+    except OSError as error:
+        sys.stderr.write(
+            f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
+            f"{error.strerror or error}\n"
+        )
+        raise typer.Exit(2) from None
+    if json:
+        emit_json({"period": rolled.period_code, **{r: str(p) for r, p in files.items()}})
+        return
+    echo(f"Đã lập bảng tổng hợp {rolled.period_code} từ {len(rolled.districts)} kế hoạch cấp dưới:")
+    for role, path in files.items():
+        echo(f"  {role:<5} {path}")

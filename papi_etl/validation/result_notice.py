@@ -44,7 +44,10 @@ def compose(
     messages = []
     for submission in session.scalars(
         select(schema.Submission)
-        .where(schema.Submission.id.in_(list(submission_ids)))
+        .where(
+            schema.Submission.plan_id == plan.id,
+            schema.Submission.id.in_(list(submission_ids)),
+        )
         .order_by(schema.Submission.id)
     ):
         if submission.status not in _CHECKED:

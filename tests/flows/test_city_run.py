@@ -3,6 +3,8 @@ child without a plan file (it runs elsewhere) is only rolled up, here: not yet."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flows.run_period import run_period
 from papi_etl import calendar, synth
 from papi_etl.plan import load
@@ -38,4 +40,5 @@ def test_a_city_runs_its_district_and_rolls_it_up(data_dir, tmp_path, monkeypatc
     assert [d["plan"] for d in rolled["districts"]] == [district.id]
     assert rolled["districts"][0]["rank"] == 1
     assert rolled["not_consolidated"] == ["elsewhere"]
+    assert Path(rolled["files"]["xlsx"]).parent == data_dir / "reports" / "city" / PERIOD
     assert (data_dir / "reports" / district.id / PERIOD / "v1").is_dir()

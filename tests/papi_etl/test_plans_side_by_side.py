@@ -20,6 +20,7 @@ from papi_etl.collect import collect
 from papi_etl.metrics.period import compute_and_store
 from papi_etl.metrics.rollup import roll_up_and_store
 from papi_etl.plan import LoadedPlan, load
+from papi_etl.report import rollup as rollup_files
 from papi_etl.report.produce import produce
 from papi_etl.settings import DEFAULT_PLAN, Settings
 from papi_etl.sources.http_api import HttpApiSource
@@ -157,6 +158,11 @@ def test_two_districts_in_one_store_neither_sees_the_other(tmp_path, database_ur
             ).all()
         )
     assert ranks[best] == 1 and len(ranks) == 2
+    city = spaces["city"]
+    files = rollup_files.write(rolled, city.plan.document.district, city.files(REPORTS))
+    table = files["md"].read_text(encoding="utf-8")
+    assert f"| 1 | {best} |" in table and "| district-003 | chưa tổng hợp |" in table
+    assert f"| Báo cáo đã nhận | {rolled.received}/52 |" in table
 
 
 def test_two_plans_reading_one_api_keep_their_own_place(
