@@ -54,11 +54,7 @@ def report(
         with workspace.sessions.begin() as session:
             produced = produce(session, loaded.plan, period, folder)
     except OSError as error:
-        sys.stderr.write(
-            f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
-            f"{error.strerror or error}\n"
-        )
-        raise typer.Exit(2) from None
+        raise _unwritable(folder, error) from None
     if json:
         emit_json(produced.as_dict())
         return
@@ -86,14 +82,18 @@ def _roll_up(workspace: Workspace, period: str, folder: Path, json: bool) -> Non
     try:
         files = rollup_files.write(rolled, workspace.plan.document.district, folder)
     except OSError as error:
-        sys.stderr.write(
-            f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
-            f"{error.strerror or error}\n"
-        )
-        raise typer.Exit(2) from None
+        raise _unwritable(folder, error) from None
     if json:
         emit_json({"period": rolled.period_code, **{r: str(p) for r, p in files.items()}})
         return
     echo(f"Đã lập bảng tổng hợp {rolled.period_code} từ {len(rolled.districts)} kế hoạch cấp dưới:")
     for role, path in files.items():
         echo(f"  {role:<5} {path}")
+
+
+def _unwritable(folder: Path, error: OSError) -> typer.Exit:
+    sys.stderr.write(
+        f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
+        f"{error.strerror or error}\n"
+    )
+    return typer.Exit(2)

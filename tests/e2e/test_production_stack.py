@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import POSTGRES_SERVER, PostgresTestDatabase
+from databases_for_tests import POSTGRES_SERVER, PostgresTestDatabase, district_metric
 from sqlalchemy import create_engine, make_url, select
+from sqlalchemy.orm import Session
 
 from deployments.server_process import QUIET, PrefectServer
 from papi_etl import calendar, synth
@@ -170,38 +171,17 @@ def test_two_workers_run_two_districts_and_a_double_collect(
 
     engine = create_engine(store_url)
     try:
-        with engine.connect() as connection:
+        with Session(engine) as session:
             for plan_id in DISTRICTS:
-                versions = (
-                    connection.execute(
-                        select(schema.Submission.version).where(
-                            schema.Submission.plan_id == plan_id
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                raw = (
-                    connection.execute(
-                        select(schema.RawFile.rejection_code).where(
-                            schema.RawFile.plan_id == plan_id
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                received = connection.scalar(
-                    select(schema.MetricValue.value).where(
-                        schema.MetricValue.plan_id == plan_id,
-                        schema.MetricValue.period_code == PERIOD,
-                        schema.MetricValue.unit_code == "",
-                        schema.MetricValue.dimension_code == "",
-                        schema.MetricValue.metric == "received_reports",
-                    )
-                )
+                mine = schema.Submission.plan_id == plan_id
+                versions = session.scalars(select(schema.Submission.version).where(mine)).all()
+                raw = session.scalars(
+                    select(schema.RawFile.rejection_code).where(schema.RawFile.plan_id == plan_id)
+                ).all()
                 rejected = sum(code is not None for code in raw)
                 assert len(raw) == sent[plan_id], "every file taken in once, none lost"
                 assert versions == [1] * (sent[plan_id] - rejected), "no report counted twice"
+                received = district_metric(session, plan_id, PERIOD, "received_reports")
                 assert received == len(versions)
                 assert (data_dir / "reports" / plan_id / PERIOD / "v1").is_dir()
     finally:

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from databases_for_tests import district_metric
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from werkzeug import Request, Response
@@ -124,16 +125,7 @@ def test_two_districts_in_one_store_neither_sees_the_other(tmp_path, database_ur
         }
         assert (metrics.expected, metrics.received) == (26, len(units))
         with one.sessions() as session:
-            stored = session.scalar(
-                select(schema.MetricValue.value).where(
-                    schema.MetricValue.plan_id == plan_id,
-                    schema.MetricValue.period_code == PERIOD,
-                    schema.MetricValue.unit_code == "",
-                    schema.MetricValue.dimension_code == "",
-                    schema.MetricValue.metric == "received_reports",
-                )
-            )
-        assert stored == len(units)
+            assert district_metric(session, plan_id, PERIOD, "received_reports") == len(units)
     assert _count(one, schema.Report) == 2
 
     rolled, _ = roll_up_and_store(spaces["city"].sessions, spaces["city"].plan, PERIOD)
