@@ -74,7 +74,7 @@ def collect(
     wanted = calendar.period(loaded.plan, period) if period else None
     chosen = {str(name) for name in source or [SourceName.INBOX, SourceName.HTTP]}
     if loaded.plan.children:
-        failed = _collect_children(loaded, inbox, chosen, json)
+        failed = _collect_children(loaded, inbox, chosen, wanted, json)
         raise typer.Exit(2 if failed else 0)
     workspace = open_workspace(settings(), loaded)
     folder = workspace.inbox(inbox)
@@ -94,7 +94,13 @@ def collect(
         raise typer.Exit(2)
 
 
-def _collect_children(parent: LoadedPlan, inbox: Path | None, chosen: set[str], json: bool) -> bool:
+def _collect_children(
+    parent: LoadedPlan,
+    inbox: Path | None,
+    chosen: set[str],
+    wanted: calendar.Period | None,
+    json: bool,
+) -> bool:
     """Each district's plan takes in its folder of the inbox; True if a source failed."""
     if SourceName.HTTP in chosen and settings().http_source_url:
         sys.stderr.write(
@@ -116,7 +122,7 @@ def _collect_children(parent: LoadedPlan, inbox: Path | None, chosen: set[str], 
             on_item=None if json else _progress,
         )
         if not json:
-            _show(results[child.plan.id], workspace, None)
+            _show(results[child.plan.id], workspace, wanted)
     if json:
         emit_json({"plans": {plan_id: r.as_dict() for plan_id, r in results.items()}})
     return any(r.failures for r in results.values())
