@@ -5,10 +5,3 @@ def test_deploy_needs_the_prefect_server_the_workers_poll(papi):
     result = papi("deploy", "--pool", "papi", env={"PREFECT_API_URL": ""})
     assert result.code == 2 and "Traceback" not in result.err
     assert "PREFECT_API_URL" in result.err and "worker" in result.err
-
-
-def test_deploy_refuses_a_broken_plan_first(papi, tmp_path):
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("id: [\n", encoding="utf-8")
-    result = papi("deploy", "--pool", "papi", "--plan", str(broken))
-    assert result.code == 2 and "not valid YAML" in result.err
