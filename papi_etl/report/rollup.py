@@ -14,8 +14,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from papi_etl.markup import md, md_row
 from papi_etl.metrics.rollup import RollUp
 from papi_etl.numbers_vi import format_decimal, format_percent
+from papi_etl.spreadsheet_text import put
 from papi_etl.store.types import LOCAL_ZONE
 
 COLUMNS = (
@@ -75,7 +77,7 @@ def _markdown(rolled: RollUp, area: str) -> str:
     lines = [
         f"# Tổng hợp kết quả thực hiện kế hoạch cải thiện Chỉ số PAPI – {rolled.period_label}",
         "",
-        f"*{area}, kỳ {rolled.period_code}: tổng hợp từ {len(rolled.districts)}/"
+        f"*{md(area)}, kỳ {rolled.period_code}: tổng hợp từ {len(rolled.districts)}/"
         f"{rolled.children} kế hoạch cấp dưới. Chỉ số thực hiện kế hoạch (thang 0-10) đo việc "
         "thực hiện kế hoạch, không phải điểm PAPI.*",
         "",
@@ -88,16 +90,16 @@ def _markdown(rolled: RollUp, area: str) -> str:
         "",
         "## Xếp hạng theo chỉ số thực hiện",
         "",
-        "| " + " | ".join(label.split(" / ")[0] for _, label in COLUMNS) + " |",
+        md_row([label.split(" / ")[0] for _, label in COLUMNS]),
         "| " + " | ".join("---" for _ in COLUMNS) + " |",
     ]
     for row in ranking(rolled):
-        lines.append("| " + " | ".join(shown(key, row[key]) for key, _ in COLUMNS) + " |")
+        lines.append(md_row([shown(key, row[key]) for key, _ in COLUMNS]))
     lines += ["", "## Chỉ số thực hiện theo lĩnh vực", "", "| Lĩnh vực | Chỉ số | Số địa bàn |"]
     lines.append("| --- | ---: | ---: |")
     for d in rolled.dimensions.itertuples(index=False):
         index = format_decimal(d.implementation_index, 2)
-        lines.append(f"| {d.dimension} {d.dimension_name_vi} | {index} | {d.districts} |")
+        lines.append(md_row([f"{d.dimension} {d.dimension_name_vi}", index, d.districts]))
     return "\n".join(lines) + "\n"
 
 
@@ -112,9 +114,11 @@ def write(rolled: RollUp, area: str, folder: Path) -> dict[str, Path]:
     book = Workbook()
     sheet = book.active
     sheet.title = "XepHang"
-    sheet.append([label for _, label in COLUMNS])
-    for row in ranking(rolled):
-        sheet.append([row[key] for key, _ in COLUMNS])
+    rows = [[label for _, label in COLUMNS]]
+    rows += [[row[key] for key, _ in COLUMNS] for row in ranking(rolled)]
+    for number, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            put(sheet.cell(row=number, column=column), value)
     book.properties.title = f"Tổng hợp {rolled.period_code} – {area}"
     book.properties.language = "vi-VN"
     workbook = target / f"{stem}.xlsx"
