@@ -79,7 +79,7 @@ def run_plain(period: str, steps: dict[str, list[float]] | None = None) -> dict:
     from papi_etl.settings import DEFAULT_PLAN, Settings
     from papi_etl.sources import configured
     from papi_etl.validation import feedback_files
-    from papi_etl.workspace import open_workspace
+    from papi_etl.workspace import DATA_DOCS, REPORTS, open_workspace
 
     clock = [time.perf_counter()]
 
@@ -94,20 +94,23 @@ def run_plain(period: str, steps: dict[str, list[float]] | None = None) -> dict:
     plan, sessions, data_dir = workspace.plan, workspace.sessions, workspace.data_dir
     lap("open_workspace")
     collected = collect.collect(
-        sessions, plan, configured.sources(settings, only={configured.INBOX}), data_dir
+        sessions,
+        plan,
+        configured.sources(settings, workspace.inbox(), only={configured.INBOX}),
+        data_dir,
     )
     lap("collect")
-    checked = validate_period(sessions, plan, period, data_dir / "data-docs")
+    checked = validate_period(sessions, plan, period, workspace.files(DATA_DOCS))
     lap("validate_period")
     written = feedback_files.write_for_period(sessions, plan, period, data_dir)
     lap("feedback")
     metrics, _ = compute_and_store(sessions, plan, period)
     lap("metrics")
     with sessions.begin() as session:
-        produced = produce(session, plan, period, data_dir / "reports", metrics=metrics)
+        produced = produce(session, plan, period, workspace.files(REPORTS), metrics=metrics)
     lap("report")
     with sessions.begin() as session:
-        produce(session, plan, period, data_dir / "reports")
+        produce(session, plan, period, workspace.files(REPORTS))
     lap("publish_check")
     return {
         "received": collected.as_dict()["received"],

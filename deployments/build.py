@@ -22,6 +22,7 @@ from flows.remind import remind
 from papi_etl import schedule
 from papi_etl.plan import load
 from papi_etl.settings import Settings
+from papi_etl.workspace import open_workspace
 
 # The flows the plan's schedules run (validation follows collection inside `collect`).
 FLOWS: dict[str, Flow] = {
@@ -35,6 +36,15 @@ FLOWS: dict[str, Flow] = {
 def deployments(plan_path: Path) -> list[RunnerDeployment]:
     """One deployment per scheduled job of the plan (paused by nothing: Prefect runs them),
     the intake that a dropped file triggers, and the operators' alert on a failed run."""
+    plan = load(plan_path).plan
+    built = scheduled(plan_path)
+    built.append(intake.deployment(plan_path, plan))
+    built.append(alert_deployment(plan_path))
+    return built
+
+
+def scheduled(plan_path: Path) -> list[RunnerDeployment]:
+    """One deployment per scheduled job of the plan, tagged with its id."""
     plan = load(plan_path).plan
     built = []
     for job in schedule.jobs(plan):
@@ -53,8 +63,6 @@ def deployments(plan_path: Path) -> list[RunnerDeployment]:
                 entrypoint_type=EntrypointType.MODULE_PATH,
             )
         )
-    built.append(intake.deployment(plan_path, plan))
-    built.append(alert_deployment(plan_path))
     return built
 
 
@@ -75,7 +83,8 @@ def serve(plan_path: Path, settings: Settings, say: Callable[[str], None]) -> No
     built = deployments(plan_path)
     for deployment in built:
         runner.add_deployment(deployment)
-    stop = intake.start_watching(plan, Path(settings.inbox or settings.data_dir / "inbox"))
+    inbox = open_workspace(settings, load(plan_path)).inbox()
+    stop = intake.start_watching(plan, inbox)
     say(
         f"Đang chạy {len(built)} deployment (Ctrl+C để dừng) / serving: "
         + ", ".join(f"{d.flow_name}/{d.name}" for d in built)

@@ -25,13 +25,15 @@ def collect(
     settings = Settings()
     workspace = open_store(settings, plan)
     code = calendar.resolve(workspace.plan, period, dt.datetime.now(dt.UTC)).code
-    results = [
-        collecting.collect_from(workspace, source, code) for source in configured.sources(settings)
-    ]
-    collected: dict[str, object] = {"period": code, "sources": results}
-    if answer:
-        new = [s for result in results for s in result["submissions"]]
-        collected |= answer_new(plan, workspace, settings, new)
+    with collecting.one_at_a_time(workspace.plan.id):
+        results = [
+            collecting.collect_from(workspace, source, code)
+            for source in configured.sources(settings, workspace.inbox())
+        ]
+        collected: dict[str, object] = {"period": code, "sources": results}
+        if answer:
+            new = [s for result in results for s in result["submissions"]]
+            collected |= answer_new(plan, workspace, settings, new)
     if code not in collected.get("validated", {}):  # answering refreshed it already
         artifacts.reporting_status_table(workspace, code)
     return collected

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 
 from flows.collect import collect
@@ -22,7 +20,7 @@ def demo(plan: str = str(DEFAULT_PLAN), seed: int = 461) -> list[dict[str, objec
     each period, which takes in the corrected versions, validates, consolidates, publishes."""
     settings = Settings()
     workspace = open_store(settings, plan)
-    inbox = Path(settings.inbox or settings.data_dir / "inbox")
+    inbox = workspace.inbox()
     periods = calendar.periods(workspace.plan)
     collected = collect(plan, periods[0].code, answer=False)
     first: dict[str, object] = {}

@@ -6,8 +6,6 @@ not by a schedule. Only the periods that received something are validated.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 
 from flows.answering import answer_new
@@ -23,6 +21,6 @@ def intake(plan: str = str(DEFAULT_PLAN), dropped: str = "inbox") -> dict[str, o
     is new. `dropped` names what set it off, for the run's name."""
     settings = Settings()
     workspace = open_store(settings, plan)
-    inbox = Path(settings.inbox or settings.data_dir / "inbox")
-    taken = collecting.collect_from(workspace, InboxSource(inbox))
-    return {"collect": taken, **answer_new(plan, workspace, settings, taken["submissions"])}
+    with collecting.one_at_a_time(workspace.plan.id):
+        taken = collecting.collect_from(workspace, InboxSource(workspace.inbox()))
+        return {"collect": taken, **answer_new(plan, workspace, settings, taken["submissions"])}

@@ -1,4 +1,5 @@
-"""run_period: a whole period in order, for backfills (`papi-etl run --period P`)."""
+"""run_period: a whole period in order, for backfills (`papi-etl run --period P`); for a
+city's plan, each district's period, then the city's roll-up."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ from prefect import flow
 from flows.collect import collect
 from flows.consolidate import consolidate
 from flows.publish import publish
+from flows.roll_up import roll_up
 from flows.validate import validate
 from papi_etl.settings import DEFAULT_PLAN
+from tasks import workspace as workspace_tasks
 
 
 @flow(name="run-period", flow_run_name="run {period}")
 def run_period(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
     """Collect, validate, consolidate and publish one period (reminders are for live
-    periods, on their schedule, not for a backfill)."""
+    periods, on their schedule, not for a backfill). A plan with children runs each
+    child's period as a sub-flow, then rolls them up."""
+    children = workspace_tasks.child_plans(plan)
+    if children:
+        ran = {plan_id: run_period(path, period) for plan_id, path in children.items()}
+        return {"districts": ran, "roll_up": roll_up(plan, period)}
     return {
         "collect": collect(plan, period, answer=False),
         "validate": validate(plan, period),

@@ -25,7 +25,9 @@ def validate(
     written = validating.feedback(workspace, code)
     artifacts.reporting_status_table(workspace, code)
     if checked.data_docs is not None:
-        artifacts.link("data-docs", code, checked.data_docs.as_uri(), f"Data Docs {code}")
+        artifacts.link(
+            "data-docs", workspace.plan.id, code, checked.data_docs.as_uri(), f"Data Docs {code}"
+        )
     return {
         "period": code,
         "valid": checked.count("valid"),

@@ -74,8 +74,8 @@ class _Progress:
     failures: list[SourceFailure] = field(default_factory=list)
 
 
-def _cursor(session: Session, source: Source) -> str | None:
-    row = session.get(schema.SourceCursor, source.name)
+def _cursor(session: Session, plan: Plan, source: Source) -> str | None:
+    row = session.get(schema.SourceCursor, (plan.id, source.name))
     return row.cursor if row is not None else None
 
 
@@ -90,13 +90,17 @@ def collect(
     progress = _Progress()
     for source in sources:
         with sessions() as session:
-            cursor = _cursor(session, source)
+            cursor = _cursor(session, plan, source)
         try:
             for item in source.fetch(cursor):
                 with sessions.begin() as session:
                     done = ingest(session, plan, item, data_dir)
                     if item.cursor is not None:
-                        session.merge(schema.SourceCursor(source=source.name, cursor=item.cursor))
+                        session.merge(
+                            schema.SourceCursor(
+                                plan_id=plan.id, source=source.name, cursor=item.cursor
+                            )
+                        )
                 progress.items.append(done)
                 if on_item is not None:
                     on_item(done)

@@ -4,8 +4,8 @@ The order is what makes it safe. The bytes go to the raw archive first; only the
 item read, and everything it adds to the store (its raw-file row, the submission, its rows,
 the supersession of the previous version) is added in the caller's one transaction. A
 crash at any point leaves either all of it or none of it, and a rerun completes it: the
-archive write is idempotent, and the raw-file row, whose SHA-256 is unique, is the mark
-that an item was taken in.
+archive write is idempotent, and the raw-file row, whose (plan, SHA-256) is unique, is the
+mark that an item was taken in by that plan.
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ def _check_sender(plan: Plan, item: Received, submission: Submission) -> None:
         )
 
 
-def _raw_file(item: Received, sha256: str, path: Path) -> schema.RawFile:
+def _raw_file(plan: Plan, item: Received, sha256: str, path: Path) -> schema.RawFile:
     return schema.RawFile(
+        plan_id=plan.id,
         sha256=sha256,
         size=len(item.content),
         source=item.source,
@@ -202,9 +203,12 @@ def _file(
 def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Ingested:
     """Archive, read and file one item in the session's transaction (the caller commits)."""
     sha256, path = archive.store(data_dir, item.content)
-    if session.scalar(select(schema.RawFile.id).where(schema.RawFile.sha256 == sha256)):
+    taken = select(schema.RawFile.id).where(
+        schema.RawFile.plan_id == plan.id, schema.RawFile.sha256 == sha256
+    )
+    if session.scalar(taken):
         return Ingested(Outcome.DUPLICATE, item.original_name, sha256)
-    raw = _raw_file(item, sha256, path)
+    raw = _raw_file(plan, item, sha256, path)
     try:
         submission = forms.read(item.content, item.original_name, plan)
         _check_sender(plan, item, submission)

@@ -57,10 +57,27 @@ def _rule(plan: Plan, days: str, hours: str, minute: int) -> str:
 
 
 def jobs(plan: Plan) -> list[Job]:
-    """The five scheduled deployments of a plan."""
+    """The five scheduled deployments of a plan; one for a city's plan (a plan with
+    children): its consolidation, which rolls its districts up, while collecting,
+    reminding and publishing are its districts' own."""
     o = plan.orchestration
     c = plan.calendar
     every = ",".join(str(h) for h in range(0, 24, o.collect_every_hours))
+    if plan.children:
+        return [
+            Job(
+                "consolidate",
+                "consolidate",
+                _rule(
+                    plan,
+                    str(o.consolidate_day),
+                    str(o.consolidate_at.hour),
+                    o.consolidate_at.minute,
+                ),
+                "Tổng hợp số liệu của các kế hoạch cấp dưới (quận)",
+                "roll the districts' metrics up",
+            )
+        ]
     return [
         Job(
             "collect",

@@ -11,7 +11,7 @@ The errors, all `StewardError` (a PapiError: shown to the steward, exit status 2
 
     StewardError
     ├── IncompleteDecisionError      no reason, or no name of who decides
-    ├── UnknownSubmissionError       no submission with that id
+    ├── UnknownSubmissionError       no submission of the plan with that id
     ├── SupersededSubmissionError    the unit has sent a newer version since
     ├── FindingNotInSubmissionError  no such finding in that submission
     ├── FindingResolvedError         a re-validation no longer finds it
@@ -46,7 +46,7 @@ class IncompleteDecisionError(StewardError):
 
 
 class UnknownSubmissionError(StewardError):
-    """No submission has that id."""
+    """The plan has no submission with that id (another plan's is not the steward's)."""
 
 
 class SupersededSubmissionError(StewardError):
@@ -130,15 +130,16 @@ def _written(text: str, what_en: str, what_vi: str) -> str:
     return cleaned
 
 
-def _submission(session: Session, submission_id: int) -> schema.Submission:
-    """The submission, locked for the decision; refuses an unknown or superseded one."""
+def _submission(session: Session, plan: Plan, submission_id: int) -> schema.Submission:
+    """The plan's submission, locked for the decision; refuses an unknown, another plan's
+    or a superseded one."""
     found = outcome.lock(session, [submission_id])
-    if not found:
+    if not found or found[0].plan_id != plan.id:
         raise UnknownSubmissionError(
-            f"There is no submission {submission_id}; `papi-etl findings` lists the open "
-            "findings with their submission ids.",
-            f"Không có báo cáo số {submission_id}; lệnh `papi-etl findings` liệt kê các lỗi "
-            "chưa xử lý kèm số báo cáo.",
+            f"Plan {plan.id} has no submission {submission_id}; `papi-etl findings` lists the "
+            "open findings with their submission ids.",
+            f"Kế hoạch {plan.document.number} không có báo cáo số {submission_id}; lệnh "
+            "`papi-etl findings` liệt kê các lỗi chưa xử lý kèm số báo cáo.",
         )
     submission = found[0]
     if submission.status is schema.SubmissionStatus.SUPERSEDED:
@@ -191,8 +192,11 @@ def _finding(session: Session, submission: schema.Submission, finding_id: int) -
     return finding
 
 
-def accept(session: Session, submission_id: int, finding_id: int, reason: str, by: str) -> Accepted:
-    """Accept an exception for one open finding of a current submission, and record why.
+def accept(
+    session: Session, plan: Plan, submission_id: int, finding_id: int, reason: str, by: str
+) -> Accepted:
+    """Accept an exception for one open finding of a current submission of the plan, and
+    record why.
 
     `reason` and `by` (who decides) are required and stored in NFC. Appends the decision
     to the audit trail, marks the finding accepted and settles the submission's status
@@ -201,7 +205,7 @@ def accept(session: Session, submission_id: int, finding_id: int, reason: str, b
     """
     reason = _written(reason, "a written reason", "lý do")
     by = _written(by, "the name of who decides", "họ tên người quyết định")
-    submission = _submission(session, submission_id)
+    submission = _submission(session, plan, submission_id)
     finding = _finding(session, submission, finding_id)
     decision = schema.StewardDecision(
         finding_id=finding.id,

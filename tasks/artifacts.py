@@ -1,9 +1,12 @@
 """What the operator sees in the Prefect UI, under stable keys (the latest is one click away).
 
-Keys are per period: `reporting-status-2019-q1`, `report-summary-2019-q1`, ...
+Keys are per plan and period, so that the districts sharing a Prefect server never
+overwrite each other's: `reporting-status-binh-tan-461-2018-2019-q1`, ...
 """
 
 from __future__ import annotations
+
+import re
 
 from prefect import task
 from prefect.artifacts import (
@@ -16,7 +19,9 @@ from prefect.artifacts import (
 from prefect.cache_policies import NONE
 
 from papi_etl import reporting_status
+from papi_etl.metrics.rollup import RollUp
 from papi_etl.reminders import open_findings_count
+from papi_etl.report import rollup as rollup_files
 from papi_etl.report.produce import ProducedReport
 from papi_etl.store.schema import SubmissionStatus
 from papi_etl.workspace import Workspace
@@ -24,19 +29,20 @@ from papi_etl.workspace import Workspace
 DOCUMENTS = (("docx", "Báo cáo (DOCX)"), ("pdf", "Báo cáo (PDF)"), ("xlsx", "Phụ lục (XLSX)"))
 
 
-def key(kind: str, period: str) -> str:
-    return f"{kind}-{period}".lower()
+def key(kind: str, plan_id: str, period: str) -> str:
+    """An artifact key: lowercase letters, digits and dashes, as Prefect wants them."""
+    return re.sub(r"[^a-z0-9-]", "-", f"{kind}-{plan_id}-{period}".lower())
 
 
 class Progress:
     """A progress artifact moved forward as a task works through the units."""
 
-    def __init__(self, kind: str, period: str, total: int, description: str) -> None:
+    def __init__(self, kind: str, plan_id: str, period: str, total: int, description: str) -> None:
         self.total = max(total, 1)
         self.done = 0
         self.shown = 0.0
         self.id = create_progress_artifact(
-            progress=0.0, key=key(kind, period), description=description
+            progress=0.0, key=key(kind, plan_id, period), description=description
         )
 
     def step(self, count: int = 1) -> None:
@@ -73,20 +79,22 @@ def reporting_status_table(workspace: Workspace, period: str) -> list[dict[str, 
     ]
     create_table_artifact(
         table=table,
-        key=key("reporting-status", period),
+        key=key("reporting-status", workspace.plan.id, period),
         description=f"Tình trạng báo cáo của các đơn vị, kỳ {period} / reporting status",
     )
     return table
 
 
 @task(name="markdown-artifact", cache_policy=NONE)
-def markdown(kind: str, period: str, text: str, description: str) -> None:
-    create_markdown_artifact(markdown=text, key=key(kind, period), description=description)
+def markdown(kind: str, plan_id: str, period: str, text: str, description: str) -> None:
+    create_markdown_artifact(markdown=text, key=key(kind, plan_id, period), description=description)
 
 
 @task(name="link-artifact", cache_policy=NONE)
-def link(kind: str, period: str, target: str, text: str) -> None:
-    create_link_artifact(link=target, link_text=text, key=key(kind, period), description=text)
+def link(kind: str, plan_id: str, period: str, target: str, text: str) -> None:
+    create_link_artifact(
+        link=target, link_text=text, key=key(kind, plan_id, period), description=text
+    )
 
 
 @task(name="report-artifacts", task_run_name="report artifacts {period}", cache_policy=NONE)
@@ -97,7 +105,7 @@ def report(period: str, produced: ProducedReport) -> None:
     if summary is not None:
         create_markdown_artifact(
             markdown=summary.read_text(encoding="utf-8"),
-            key=key("report-summary", period),
+            key=key("report-summary", produced.plan_id, period),
             description="Tóm tắt báo cáo",
         )
     for role, label in DOCUMENTS:
@@ -105,6 +113,19 @@ def report(period: str, produced: ProducedReport) -> None:
             create_link_artifact(
                 link=produced.paths[role].resolve().as_uri(),
                 link_text=label,
-                key=key(f"report-{role}", period),
+                key=key(f"report-{role}", produced.plan_id, period),
                 description=label,
             )
+
+
+@task(name="roll-up-artifact", cache_policy=NONE)
+def roll_up_table(rolled: RollUp) -> None:
+    """The children ranked, with their reporting and implementation index."""
+    create_table_artifact(
+        table=[
+            {label: "" if row[key] is None else row[key] for key, label in rollup_files.COLUMNS}
+            for row in rollup_files.ranking(rolled)
+        ],
+        key=key("roll-up", rolled.plan_id, rolled.period_code),
+        description=f"Tổng hợp từ các kế hoạch cấp dưới, kỳ {rolled.period_code} / roll-up",
+    )

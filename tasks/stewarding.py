@@ -16,7 +16,7 @@ def open_findings(workspace: Workspace, period: str) -> list[steward.OpenFinding
     with workspace.sessions() as session:
         found = steward.open_findings(session, workspace.plan, period=period)
     text = steward.as_markdown(found, period)
-    markdown.fn("open-findings", period, text, "Lỗi chưa xử lý / open findings")
+    markdown.fn("open-findings", workspace.plan.id, period, text, "Lỗi chưa xử lý / open findings")
     return found
 
 
@@ -39,6 +39,8 @@ def accept(
                     "finding %s is not open in %s: skipped", finding_id, period
                 )
                 continue
-            steward.accept(session, by_id[finding_id].submission_id, finding_id, reason, by)
+            steward.accept(
+                session, workspace.plan, by_id[finding_id].submission_id, finding_id, reason, by
+            )
             accepted.append(finding_id)
     return accepted

@@ -9,7 +9,7 @@ from prefect.cache_policies import NONE
 
 from expectations.period import PeriodValidation, validate_period
 from papi_etl.validation import feedback_files
-from papi_etl.workspace import Workspace
+from papi_etl.workspace import DATA_DOCS, Workspace
 from tasks.artifacts import Progress
 from tasks.common import retry_unless_domain_error
 
@@ -23,8 +23,10 @@ from tasks.common import retry_unless_domain_error
     cache_policy=NONE,
 )
 def validate(workspace: Workspace, period: str, data_docs: bool = True) -> PeriodValidation:
-    progress = Progress("validate-progress", period, 1, f"Kiểm tra báo cáo kỳ {period}")
-    docs_root = workspace.data_dir / "data-docs" if data_docs else None
+    progress = Progress(
+        "validate-progress", workspace.plan.id, period, 1, f"Kiểm tra báo cáo kỳ {period}"
+    )
+    docs_root = workspace.files(DATA_DOCS) if data_docs else None
     checked = validate_period(workspace.sessions, workspace.plan, period, docs_root)
     progress.finish()
     get_run_logger().info(

@@ -17,7 +17,7 @@ from papi_etl.cli import calendar_command, db_commands, plan_commands, steward_c
 from papi_etl.cli.bilingual import BilingualTyper
 from papi_etl.cli.collect_command import collect
 from papi_etl.cli.metrics_command import metrics
-from papi_etl.cli.orchestration_commands import demo, run, serve, ui
+from papi_etl.cli.orchestration_commands import demo, deploy, run, serve, ui
 from papi_etl.cli.push_command import push
 from papi_etl.cli.report_command import report
 from papi_etl.cli.schedule_command import schedule
@@ -55,6 +55,7 @@ app.command(name="schedule")(schedule)
 app.command(name="run")(run)
 app.command(name="demo")(demo)
 app.command(name="serve")(serve)
+app.command(name="deploy")(deploy)
 app.command(name="ui")(ui)
 app.command(name="synth")(synth)
 

@@ -2,7 +2,9 @@
 
 `--json` prints `PeriodMetrics.to_dict()`: the scalars at the top level (among them
 `reporting_rate` and `on_time_reporting_rate`, in percent) and every frame as a list of
-records. The human output is in Vietnamese, with Vietnamese number notation ("90,0 %").
+records. For a plan with children (a city's), the metrics are its districts' rolled up
+and `--json` prints `RollUp.to_dict()` (`papi_etl.metrics.rollup`). The human output is in
+Vietnamese, with Vietnamese number notation ("90,0 %").
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from papi_etl.cli.context import JsonOption, PeriodOption, PlanOption, echo, emi
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.numbers_vi import format_decimal, format_percent, format_signed
 from papi_etl.store.schema import WHOLE
+from papi_etl.store.types import LOCAL_ZONE
 from papi_etl.workspace import open_workspace
 
 if TYPE_CHECKING:
     from papi_etl.metrics.model import PeriodMetrics
+    from papi_etl.metrics.rollup import RollUp
 
 # `papi_etl.metrics` (and pandas with it) is imported when the command runs, so that
 # `papi-etl --help` and the other commands start without it.
@@ -66,6 +70,18 @@ def metrics(
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
     workspace = open_workspace(settings(), loaded, create=False)
+    if loaded.plan.children:
+        from papi_etl.metrics.rollup import roll_up_and_store
+
+        rolled, stored = roll_up_and_store(workspace.sessions, loaded.plan, wanted.code)
+        if json:
+            emit_json(rolled.to_dict())
+            return
+        for line in rolled_up(rolled, loaded.plan.document.district):
+            echo(line)
+        echo()
+        echo(f"Đã lưu {stored} giá trị vào bảng metric_values.")
+        return
     result, stored = compute_and_store(
         workspace.sessions, loaded.plan, wanted.code, papi_scores, papi_targets
     )
@@ -161,3 +177,41 @@ def _missing(value: object) -> bool:
         return math.isnan(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):  # None, pandas.NA
         return True
+
+
+def rolled_up(r: RollUp, area: str) -> list[str]:
+    """A roll-up in Vietnamese: the reporting of all the children's units, the index, and
+    the children ranked (`area` names the whole: the city)."""
+    lines = [
+        f"{r.period_label} ({r.period_code}): tổng hợp từ {len(r.districts)}/{r.children} kế "
+        "hoạch cấp dưới đã có số liệu.",
+        "",
+        "TÌNH HÌNH BÁO CÁO",
+        f"  Đã nhận {r.received}/{r.expected} báo cáo: tỷ lệ báo cáo "
+        f"{format_percent(r.reporting_rate)}, đúng hạn {format_percent(r.on_time_reporting_rate)}.",
+        "",
+        "CHỈ SỐ THỰC HIỆN KẾ HOẠCH (thang 0-10; không phải điểm PAPI)",
+        f"  Toàn {area}: {format_decimal(r.implementation_index, 2)}",
+    ]
+    for row in r.dimensions.itertuples(index=False):
+        lines.append(
+            f"  - {row.dimension} {row.dimension_name_vi}: "
+            f"{format_decimal(row.implementation_index, 2)}"
+        )
+    lines += ["", "XẾP HẠNG THEO CHỈ SỐ THỰC HIỆN"]
+    for row in r.districts.itertuples(index=False):
+        rank = "–" if _missing(row.rank) else str(row.rank)
+        when = row.computed_at.astimezone(LOCAL_ZONE)
+        lines.append(
+            f"  {rank:>3}. {row.name}: báo cáo {row.received}/{row.expected} "
+            f"({format_percent(row.reporting_rate)}, đúng hạn "
+            f"{format_percent(row.on_time_reporting_rate)}), chỉ số "
+            f"{format_decimal(row.implementation_index, 2)}; số liệu lúc {when:%H:%M %d/%m/%Y}"
+        )
+    if r.not_consolidated:
+        lines += [
+            "",
+            f"CHƯA CÓ SỐ LIỆU KỲ NÀY ({len(r.not_consolidated)}; chưa chạy tổng hợp): "
+            + ", ".join(r.not_consolidated),
+        ]
+    return lines

@@ -1,4 +1,4 @@
-"""`papi-etl run|demo|serve|ui`: the commands that go through Prefect.
+"""`papi-etl run|demo|serve|deploy|ui`: the commands that go through Prefect.
 
 The command line is the composition root: these commands alone import `flows/` and
 `deployments/`, lazily, after setting Prefect's environment (telemetry off, its state in
@@ -29,8 +29,12 @@ from papi_etl.cli.context import (
 )
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
+from papi_etl.numbers_vi import format_decimal, format_percent
 from papi_etl.orchestration_env import prepare
+from papi_etl.plan import family
+from papi_etl.sources import inbox as inbox_layout
 from papi_etl.sources.inbox import unit_folders
+from papi_etl.workspace import open_workspace
 
 DEMO_MARK = ".papi-demo"
 
@@ -41,21 +45,31 @@ def run(
         Path | None,
         typer.Option(
             metavar="DIR",
-            help="Thư mục nhận báo cáo (mặc định: PAPI_DATA_DIR/inbox). / Drop folder "
-            "(default: PAPI_DATA_DIR/inbox).",
+            help="Thư mục nhận báo cáo (mặc định: PAPI_DATA_DIR/inbox; kế hoạch thành phố: mỗi "
+            "kế hoạch quận một thư mục con). / Drop folder (default: PAPI_DATA_DIR/inbox); for "
+            "a city's plan, a folder per district plan id.",
             show_default=False,
         ),
     ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Chạy trọn một kỳ qua các luồng Prefect: nhận, kiểm tra, tổng hợp, gửi báo cáo. / Run
-    one whole period through the Prefect flows: collect, validate, consolidate, publish."""
+    """Chạy trọn một kỳ qua các luồng Prefect: nhận, kiểm tra, tổng hợp, gửi báo cáo; với kế
+    hoạch thành phố, kỳ của từng quận rồi tổng hợp thành phố. / Run one whole period through
+    the Prefect flows: collect, validate, consolidate, publish; with a city's plan, every
+    district's period, then the city's roll-up."""
     loaded = load_plan(plan)
     wanted = calendar.period(loaded.plan, period)
     if inbox is not None:
         os.environ["PAPI_INBOX"] = str(inbox.resolve())
-    prepare(settings())
+        settings.cache_clear()
+    config = settings()
+    # Every plan in the store before any runs: a district then knows its siblings' folders
+    # in the shared inbox for what they are (and a broken child plan stops the run here).
+    opened = [open_workspace(config, p) for p in [loaded, *family.children(loaded)]]
+    if not loaded.plan.children:
+        inbox_layout.check(opened[0].inbox(), loaded.plan)
+    prepare(config)
     from deployments.local_server import foreground, start_in_background
 
     server = start_in_background()
@@ -68,9 +82,25 @@ def run(
     if json:
         emit_json(result)
         return
-    consolidated = result["consolidate"]
+    if loaded.plan.children:
+        for plan_id, ran in result["districts"].items():
+            _ran(plan_id, ran["consolidate"])
+        rolled = result["roll_up"]
+        echo(
+            f"{wanted.code} ({wanted.label_vi}), {loaded.plan.document.district}: tỷ lệ báo cáo "
+            f"{format_percent(rolled['reporting_rate'])}, đúng hạn "
+            f"{format_percent(rolled['on_time_reporting_rate'])}, chỉ số thực hiện "
+            f"{format_decimal(rolled['implementation_index'], 2)} "
+            f"({len(rolled['districts'])} quận; `papi-etl metrics --plan {loaded.path} "
+            f"--period {wanted.code}` xếp hạng)"
+        )
+        return
+    _ran(f"{wanted.code} ({wanted.label_vi})", result["consolidate"])
+
+
+def _ran(label: str, consolidated: dict[str, object]) -> None:
     echo(
-        f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
+        f"{label}: tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
         f"đúng hạn {consolidated['on_time_reporting_rate']:.1f} %; báo cáo "
         f"v{consolidated['report_version']} tại {consolidated['report_folder']}"
     )
@@ -195,7 +225,7 @@ def serve(
     loaded = load_plan(plan)
     config = settings()
     prepare(config)
-    inbox = config.inbox or config.data_dir / "inbox"
+    inbox = open_workspace(config, loaded).inbox()
     made = unit_folders(loaded.plan, inbox)
     echo(f"Thư mục nhận báo cáo / inbox: {inbox} ({len(made)} thư mục đơn vị)")
     if schedule.validity_ended(loaded.plan, dt.datetime.now(dt.UTC)):
@@ -219,3 +249,51 @@ def serve(
     finally:
         if server is not None:
             server.stop()
+
+
+def deploy(
+    pool: Annotated[
+        str,
+        typer.Option(
+            metavar="NAME",
+            help="Work pool mà các worker nhận việc. / The work pool the workers poll "
+            "(make it with `prefect work-pool create NAME --type process`).",
+            show_default=False,
+        ),
+    ],
+    plan: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Tệp kế hoạch, lặp lại được; kế hoạch thành phố kéo theo các quận. / Plan "
+            "file, repeatable (default: PAPI_PLAN); a city's plan brings its districts'.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Production: register the plans' deployments on a Prefect work pool, for workers
+    (`prefect worker start --pool NAME --type process`) on this or other machines to run."""
+    config = settings()
+    paths = [path.resolve() for path in plan or [config.plan]]
+    for path in paths:
+        load_plan(path)  # a broken plan stops here, with its faults listed
+    prepare(config)
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        raise ConfigurationError(
+            "deploy needs PREFECT_API_URL: the API of the Prefect server the workers poll "
+            "(e.g. http://10.0.0.5:4200/api).",
+            "Lệnh deploy cần biến PREFECT_API_URL: địa chỉ API của máy chủ Prefect mà các "
+            "worker kết nối.",
+        )
+    from deployments.server_process import require
+
+    require(api)
+    from deployments.work_pool import deploy as deploy_plans
+
+    names = deploy_plans(paths, pool)
+    echo(f"Đã đăng ký {len(names)} deployment vào work pool {pool} / deployed to {pool}:")
+    for name in names:
+        echo(f"  {name}")
+    echo(f"Worker: prefect worker start --pool {pool} --type process")

@@ -16,7 +16,7 @@ import typer
 
 from papi_etl.cli.context import JsonOption, PeriodOption, PlanOption, echo, emit_json, settings
 from papi_etl.cli.context import plan as load_plan
-from papi_etl.workspace import open_workspace
+from papi_etl.workspace import REPORTS, Workspace, open_workspace
 
 
 def report(
@@ -45,16 +45,15 @@ def report(
 
     loaded = load_plan(plan)
     workspace = open_workspace(settings(), loaded, create=False)
-    folder = out if out is not None else workspace.data_dir / "reports"
+    folder = out if out is not None else workspace.files(REPORTS)
+    if loaded.plan.children:
+        _roll_up(workspace, period, folder, json)
+        return
     try:
         with workspace.sessions.begin() as session:
             produced = produce(session, loaded.plan, period, folder)
     except OSError as error:
-        sys.stderr.write(
-            f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
-            f"{error.strerror or error}\n"
-        )
-        raise typer.Exit(2) from None
+        raise _unwritable(folder, error) from None
     if json:
         emit_json(produced.as_dict())
         return
@@ -82,3 +81,29 @@ def report(
         else "unchanged"
     )
     echo(f"Report {produced.period} v{produced.version} ({state}) in {produced.folder}")
+
+
+def _roll_up(workspace: Workspace, period: str, folder: Path, json: bool) -> None:
+    """A city's report: its districts' metrics rolled up, as a summary and a table."""
+    from papi_etl.metrics.rollup import roll_up_and_store
+    from papi_etl.report import rollup as rollup_files
+
+    rolled, _ = roll_up_and_store(workspace.sessions, workspace.plan, period)
+    try:
+        files = rollup_files.write(rolled, workspace.plan.document.district, folder)
+    except OSError as error:
+        raise _unwritable(folder, error) from None
+    if json:
+        emit_json({"period": rolled.period_code, **{r: str(p) for r, p in files.items()}})
+        return
+    echo(f"Đã lập bảng tổng hợp {rolled.period_code} từ {len(rolled.districts)} kế hoạch cấp dưới:")
+    for role, path in files.items():
+        echo(f"  {role:<5} {path}")
+
+
+def _unwritable(folder: Path, error: OSError) -> typer.Exit:
+    sys.stderr.write(
+        f"Không ghi được báo cáo vào {folder} / cannot write the report to {folder}: "
+        f"{error.strerror or error}\n"
+    )
+    return typer.Exit(2)

@@ -100,7 +100,7 @@ def accept(
     for one finding, with a written reason and the steward's name."""
     workspace = open_workspace(settings(), load_plan(plan), create=False)
     with workspace.sessions.begin() as session:
-        done = steward.accept(session, submission, finding, reason, by)
+        done = steward.accept(session, workspace.plan, submission, finding, reason, by)
     if json:
         emit_json(_plain(dataclasses.asdict(done)))
         return

@@ -3,15 +3,18 @@
 For tests, the demo and benchmarks: every reporting unit's filled report for each period,
 written by the same form writers units' files are read with, with the arrival time as the
 file's modification time and a hidden manifest of what was made late, left out or made
-wrong. Every text in them is marked "[Dữ liệu mô phỏng]".
+wrong. Every text in them is marked "[Dữ liệu mô phỏng]". With `--districts N` > 1, N
+districts of one city, each with its own plan file and inbox, and the city's plan that
+lists them (see `papi_etl.synth.districts`).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -20,7 +23,9 @@ from papi_etl.calendar import Period
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.plan.model import Plan
-from papi_etl.synth import DEFAULT_SEED, MANIFEST_NAME, build, write
+from papi_etl.synth import DEFAULT_SEED, MANIFEST_NAME, build, districts, write
+
+Written = TypeVar("Written")
 
 
 class Form(StrEnum):
@@ -80,10 +85,14 @@ def synth(
             min=1,
             max=999,
             metavar="N",
-            help="Số quận giống quận của kế hoạch, để thử tải: với N > 1, mỗi quận có thư mục "
-            "nhận riêng <DIR>/district-001/... và hạt giống riêng (S, S+1, ...). / Districts "
-            "shaped like the plan's, for load tests: with N > 1, each gets its own inbox "
-            "<DIR>/district-001/... and seed (S, S+1, ...).",
+            help="Số quận mô phỏng của một thành phố, để thử tải: với N > 1, mỗi quận có bản sao "
+            "kế hoạch với mã và phường riêng (<DIR>/district-001.yaml), thư mục nhận riêng "
+            "(<DIR>/district-001/<UNIT>/) và hạt giống riêng (SEED, SEED+1, ...); <DIR>/city.yaml "
+            "liệt kê các quận: run --plan <DIR>/city.yaml --inbox DIR. / Districts of one city, "
+            "for load tests: with N > 1, each gets a copy of the plan with its own id and "
+            "wards (<DIR>/district-001.yaml), its inbox (<DIR>/district-001/<UNIT>/) and seed "
+            "(SEED, SEED+1, ...); <DIR>/city.yaml lists them: run --plan <DIR>/city.yaml "
+            "--inbox DIR.",
         ),
     ] = 1,
     plan: PlanOption = None,
@@ -101,16 +110,43 @@ def synth(
         periods = calendar.periods(loaded)
     if districts == 1:
         made = [_district(loaded, periods, out, form, seed, clean)]
+        city = None
     else:
-        made = [
-            _district(loaded, periods, out / f"district-{n:03d}", form, seed + n - 1, clean)
-            for n in range(1, districts + 1)
-        ]
+        made, city = _city(loaded, periods, out, form, seed, clean, districts)
     if json:
-        emit_json(made[0] if districts == 1 else {"districts": made})
+        emit_json(made[0] if city is None else {"city_plan": str(city), "districts": made})
         return
     for summary in made:
         _show(summary)
+    if city is not None:
+        echo(f"Kế hoạch thành phố / the city's plan: {city}")
+        echo(f"  papi-etl run --plan {city} --inbox {out} --period {periods[0].code}")
+
+
+def _city(
+    base: Plan, periods: list[Period], out: Path, form: Form, seed: int, clean: bool, count: int
+) -> tuple[list[dict[str, object]], Path]:
+    """`count` districts' plans and inboxes, then the city's plan listing them."""
+    made = []
+    for number in range(1, count + 1):
+        plan = districts.district_plan(base, number)
+        written = _writing(out, lambda p=plan: districts.write_plan(p, base, out / f"{p.id}.yaml"))
+        summary = _district(plan, periods, out / plan.id, form, seed + number - 1, clean)
+        made.append({"plan": plan.id, "plan_file": str(written), **summary})
+    city = districts.city_plan(base, [str(m["plan"]) for m in made])
+    path = _writing(out, lambda: districts.write_plan(city, base, out / districts.CITY_FILE))
+    return made, path
+
+
+def _writing(out: Path, write_file: Callable[[], Written]) -> Written:
+    """What `write_file` returns; a folder that cannot be written exits 2 with a message."""
+    try:
+        return write_file()
+    except OSError as error:
+        sys.stderr.write(
+            f"Không ghi được vào thư mục {out} / cannot write to {out}: {error.strerror or error}\n"
+        )
+        raise typer.Exit(2) from None
 
 
 def _district(
@@ -118,13 +154,7 @@ def _district(
 ) -> dict[str, object]:
     """One district's inbox written; its summary as `synth --json` prints it."""
     reports = build(plan, seed, periods, form.value, clean=clean)
-    try:
-        summaries = write(plan, reports, out, form.value, seed=seed, clean=clean)
-    except OSError as error:
-        sys.stderr.write(
-            f"Không ghi được vào thư mục {out} / cannot write to {out}: {error.strerror or error}\n"
-        )
-        raise typer.Exit(2) from None
+    summaries = _writing(out, lambda: write(plan, reports, out, form.value, seed=seed, clean=clean))
     totals = {
         key: sum(getattr(s, key) for s in summaries)
         for key in ("files", "late", "missing", "erroneous")

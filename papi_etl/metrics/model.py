@@ -31,7 +31,7 @@ import pandas as pd
 
 from papi_etl.store.schema import WHOLE
 
-__all__ = ["ASSIGNMENTS", "ASSIGNMENTS_NAME_VI", "WHOLE", "PeriodMetrics"]
+__all__ = ["ASSIGNMENTS", "ASSIGNMENTS_NAME_VI", "WHOLE", "PeriodMetrics", "plain"]
 
 # The pseudo-dimension of the tasks of section III ("Tổ chức thực hiện"), which the plan
 # files under `assignments`, outside the six PAPI dimensions.
@@ -181,20 +181,22 @@ class PeriodMetrics:
         records, dates and datetimes in ISO 8601."""
         out: dict[str, Any] = {}
         for name, value in self.__dict__.items():
-            out[name] = _plain(value)
+            out[name] = plain(value)
         return out
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """`value` as JSON-ready data: frames as lists of records, NaN and NA as None, times in
+    ISO 8601."""
     if isinstance(value, pd.DataFrame):
         return [
-            {str(k): _plain(v) for k, v in row.items()}
+            {str(k): plain(v) for k, v in row.items()}
             for row in value.astype(object).to_dict(orient="records")
         ]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -204,7 +206,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return _plain(value.item())
+        return plain(value.item())
     if isinstance(value, float):
         return None if value != value else value  # NaN
     return value

@@ -22,7 +22,7 @@ always holds exactly the latest computation.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -102,17 +102,19 @@ def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
         yield WHOLE, WHOLE, f"{stem}:year_ago_ratio", row.year_ago_ratio
 
 
-def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
-    """The `metric_values` rows of `metrics`, one per key (the first value of a key wins:
-    the district's status counts appear both by dimension and by unit, with equal values)."""
+def as_rows(
+    plan_id: str, period_code: str, metrics: Iterable[tuple[str, str, str, Any]]
+) -> list[dict[str, Any]]:
+    """`metric_values` rows of (unit, dimension, metric, value), one per key (the first
+    value of a key wins)."""
     seen: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for unit, dimension, metric, value in _metrics(metrics):
+    for unit, dimension, metric, value in metrics:
         key = (str(unit), str(dimension), metric)
         seen.setdefault(
             key,
             {
-                "plan_id": metrics.plan_id,
-                "period_code": metrics.period_code,
+                "plan_id": plan_id,
+                "period_code": period_code,
                 "unit_code": key[0],
                 "dimension_code": key[1],
                 "metric": metric,
@@ -122,16 +124,27 @@ def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
+    """The `metric_values` rows of `metrics` (the district's status counts appear both by
+    dimension and by unit, with equal values: stored once)."""
+    return as_rows(metrics.plan_id, metrics.period_code, _metrics(metrics))
+
+
 def persist(session: Session, metrics: PeriodMetrics) -> int:
     """Upsert every metric of the period and delete the period's stale ones; returns how
     many rows the period now has. Runs in the session's transaction and does not commit."""
-    new = rows(metrics)
+    return replace(session, metrics.plan_id, metrics.period_code, rows(metrics))
+
+
+def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str, Any]]) -> int:
+    """Make `new` the plan's metric values of the period: upserted, and the period's other
+    rows deleted; returns how many rows the period now has. Does not commit."""
     upsert(session, schema.MetricValue, new, KEY, stamp="computed_at")
     table = schema.MetricValue
     wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
     stored = session.execute(
         select(table.id, table.unit_code, table.dimension_code, table.metric).where(
-            table.plan_id == metrics.plan_id, table.period_code == metrics.period_code
+            table.plan_id == plan_id, table.period_code == period_code
         )
     ).all()
     stale = [r.id for r in stored if (r.unit_code, r.dimension_code, r.metric) not in wanted]

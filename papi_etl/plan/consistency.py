@@ -7,6 +7,7 @@ at once: a steward correcting a plan should not have to run the check once per m
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from papi_etl import calendar as reporting_calendar
@@ -70,6 +71,7 @@ def check(plan: Plan, source: PlanSource) -> list[PlanProblem]:
     problems += _dimension_count(plan, source)
     problems += _calendar(plan, source)
     problems += _orchestration(plan, source)
+    problems += _children(plan, source)
     return problems
 
 
@@ -220,3 +222,45 @@ def _orchestration(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
                 f"The schedule does not fit the calendar: {message_en}.",
                 f"Lịch chạy không khớp với lịch báo cáo: {message_vi}.",
             )
+
+
+def _children(plan: Plan, source: PlanSource) -> Iterator[PlanProblem]:
+    """A roll-up plan names each child once, not itself, with a file that exists; and gives
+    its own units no task, since its metrics are its children's."""
+    if not plan.children:
+        return
+    yield from _duplicates(
+        source,
+        [(("children", i, "id"), c.id) for i, c in enumerate(plan.children)],
+        "child plan",
+        "kế hoạch cấp dưới",
+    )
+    here = Path(source.path).parent
+    for i, child in enumerate(plan.children):
+        if child.id.upper() == plan.id.upper():
+            yield source.problem(
+                ("children", i, "id"),
+                f"The plan lists itself ({child.id}) among its children.",
+                f"Kế hoạch tự liệt kê chính mình ({child.id}) trong danh sách kế hoạch cấp dưới.",
+            )
+        if child.file is not None and not (here / child.file).is_file():
+            yield source.problem(
+                ("children", i, "file"),
+                f"The plan file of child {child.id} does not exist: {here / child.file}.",
+                f"Không tìm thấy tệp kế hoạch của {child.id}: {here / child.file}.",
+            )
+    for location, task in _tasks(plan):
+        yield source.problem(
+            location,
+            f"Task {task.code}: a plan with children gives its own units no task (its "
+            "metrics are its children's, rolled up); put the task in a child's plan.",
+            f"Nhiệm vụ {task.code}: kế hoạch có kế hoạch cấp dưới không giao nhiệm vụ cho đơn "
+            "vị của mình (số liệu là tổng hợp từ cấp dưới); hãy đưa nhiệm vụ vào kế hoạch cấp "
+            "dưới.",
+        )
+    for i, indicator in enumerate(plan.indicators):
+        yield source.problem(
+            ("indicators", i),
+            f"Indicator {indicator.code}: a plan with children has no indicators of its own.",
+            f"Chỉ tiêu {indicator.code}: kế hoạch có kế hoạch cấp dưới không có chỉ tiêu riêng.",
+        )

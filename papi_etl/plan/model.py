@@ -8,6 +8,9 @@ reported with its place in the file.
 
 Unit references (`lead_units`, `coordinating_units`, `reporting_units`) are either a unit
 code (`PNV`) or a group code (`wards`), resolved against the plan's `units` and `groups`.
+
+Plans nest: a city's plan lists its districts' plans as `children` and rolls their metrics
+up (ward to district to city; see `papi_etl.metrics.rollup`).
 """
 
 from __future__ import annotations
@@ -297,6 +300,18 @@ class Document(Frozen):
     )
 
 
+class ChildPlan(Frozen):
+    """A plan that rolls up into this one: a district's plan in its city's.
+
+    `id` is how the store knows it (its metrics are read by id); `file` is where its plan
+    file lies, relative to this one, for the commands that run it (`collect`, `run`).
+    Without a file the child is only rolled up: it runs elsewhere, into the same store.
+    """
+
+    id: Code
+    file: str | None = None
+
+
 class Plan(Frozen):
     id: Code
     version: int = Field(ge=1)
@@ -312,3 +327,8 @@ class Plan(Frozen):
     calendar: Calendar
     orchestration: Orchestration
     status_weights: StatusWeights
+    children: list[ChildPlan] = Field(
+        default=[],
+        description="The plans that roll up into this one (a city's districts); a plan with "
+        "children gives its own units no task: its metrics are its children's, rolled up.",
+    )

@@ -92,5 +92,6 @@ def as_dict(plan: Plan) -> dict[str, Any]:
         "calendar": plan.calendar.model_dump(mode="json", exclude={"period_kinds"}),
         "orchestration": plan.orchestration.model_dump(mode="json"),
         "status_weights": plan.status_weights.model_dump(mode="json"),
+        "children": [c.model_dump(mode="json") for c in plan.children],
         "periods": [period_dict(p) for p in calendar.periods(plan)],
     }

@@ -12,15 +12,13 @@ INBOX = "inbox"
 HTTP = "http"
 
 
-def sources(
-    settings: Settings, inbox: Path | None = None, only: set[str] | None = None
-) -> list[Source]:
-    """The drop folder (created if missing), and the HTTP API when PAPI_HTTP_SOURCE_URL is set."""
+def sources(settings: Settings, inbox: Path, only: set[str] | None = None) -> list[Source]:
+    """The plan's drop folder `inbox` (created if missing; `Workspace.inbox` finds it), and
+    the HTTP API when PAPI_HTTP_SOURCE_URL is set."""
     picked: list[Source] = []
     if only is None or INBOX in only:
-        folder = inbox or settings.inbox or settings.data_dir / "inbox"
-        folder.mkdir(parents=True, exist_ok=True)
-        picked.append(InboxSource(folder))
+        inbox.mkdir(parents=True, exist_ok=True)
+        picked.append(InboxSource(inbox))
     if (only is None or HTTP in only) and settings.http_source_url:
         from papi_etl.sources.http_api import HttpApiSource
 

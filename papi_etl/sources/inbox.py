@@ -1,5 +1,9 @@
 """The drop folder: `<inbox>/<UNIT-CODE>/...` holding XLSX, CSV or JSON files.
 
+An inbox serves one plan (`<inbox>/<UNIT>/`) or several, a folder per plan named by its id
+(`<inbox>/<plan id>/<UNIT>/`): a city's districts, or plans sharing one data dir.
+`drop_folder` says which folder is a plan's.
+
 The folder a file lies in is the unit that vouches for it: a file in one unit's folder that
 claims to be from another unit is rejected downstream (a unit cannot report for another),
 and a link that leads out of the unit's folder is not taken. Files are left where they are:
@@ -12,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from papi_etl.errors import ConfigurationError
 from papi_etl.plan.model import Plan
 from papi_etl.sources.base import Received, SourceError
 
@@ -46,6 +51,47 @@ def dropped_files(root: Path) -> list[Path]:
         for path in sorted(unit_dir.rglob("*"))
         if path.is_file() and not _is_working_file(path) and _inside(path, unit_dir)
     ]
+
+
+def drop_folder(root: Path, plan_id: str, plan_ids: Collection[str]) -> Path:
+    """The plan's folder in the inbox `root`: `<root>/<plan id>` when it exists, or when
+    `root` holds the folder of another plan (`plan_ids`: the plans of the store), so that
+    a plan never takes another's folders for unit folders; otherwise `root` itself, the
+    inbox of one plan. The folder may not exist yet."""
+    own = root / plan_id
+    if own.is_dir():
+        return own
+    others = set(plan_ids) - {plan_id}
+    shared = root.is_dir() and any(p.name in others for p in root.iterdir() if p.is_dir())
+    return own if shared else root
+
+
+def check(folder: Path, plan: Plan) -> None:
+    """Refuse a drop folder laid out for other plans: files lie in sub-folders and none of
+    them is a unit of the plan (the folders of a city's districts, `district-001/`...),
+    so that every file would be rejected. One misnamed folder among the units' is not
+    this: its files are rejections, each with its reason. Raises ConfigurationError."""
+    if not folder.is_dir():
+        return
+    found = sorted({path.relative_to(folder).parts[0] for path in dropped_files(folder)})
+    codes = {u.code.upper() for u in plan.units}
+    if not found or any(name.upper() in codes for name in found):
+        return
+    shown = ", ".join(found[:3]) + (f" (+{len(found) - 3})" if len(found) > 3 else "")
+    plans = ", ".join(sorted(p.name for p in folder.glob("*.yaml"))[:4])
+    beside = f" The plan files there: {plans}." if plans else ""
+    beside_vi = f" Các tệp kế hoạch ở đó: {plans}." if plans else ""
+    raise ConfigurationError(
+        f"None of the folders of the inbox {folder} ({shown}) is a unit code of plan "
+        f"{plan.id}: it is laid out for other plans, a folder per plan id (what `synth "
+        "--districts` writes). Run with the plan those folders are for (--plan FILE; a "
+        "city's plan that lists them takes them all), or give this plan's own folder with "
+        f"--inbox.{beside}",
+        f"Không thư mục nào trong hộp thư {folder} ({shown}) mang mã đơn vị của kế hoạch "
+        f"{plan.id}: hộp thư này chia theo kế hoạch, mỗi kế hoạch một thư mục. Hãy chạy với "
+        "kế hoạch của các thư mục đó (--plan TỆP; kế hoạch thành phố liệt kê các quận thì "
+        f"nhận tất cả), hoặc chỉ rõ thư mục của kế hoạch này bằng --inbox.{beside_vi}",
+    )
 
 
 def unit_folders(plan: Plan, root: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -76,6 +76,33 @@ def _sqlite_file(url: URL) -> Path | None:
     return None if database.startswith("file:") else Path(database).expanduser()
 
 
+def _migrate(connection: Connection) -> None:
+    """Run the migrations to head in one transaction.
+
+    SQLite changes a table's constraints by rebuilding it, which its foreign keys forbid
+    while other tables refer to it: they are switched off for the migration (outside the
+    transaction, where SQLite takes the switch) and checked once it is done.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    with connection.begin():
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+        if broken:
+            raise StoreError(
+                f"Migrating the store would break {len(broken)} references "
+                f"(first: {tuple(broken[0])}); nothing was changed.",
+                "Cập nhật cơ sở dữ liệu sẽ làm hỏng liên kết giữa các bảng; chưa thay đổi gì.",
+            )
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
 def upgrade(url: str) -> str:
     """Create or migrate the store at `url` to the head revision and return it.
 
@@ -94,10 +121,8 @@ def upgrade(url: str) -> str:
         ) from error
     engine = connect(url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            _migrate(connection)
     except OperationalError as error:
         raise StoreError(
             f"Cannot open or migrate the store at {redacted(parsed)}: {error.orig}",

@@ -58,6 +58,7 @@ def sync(session: Session, plan: Plan, *, file_sha256: str | None = None) -> Non
         "id": plan.id,
         "version": plan.version,
         "document_number": plan.document.number,
+        "district": plan.document.district,
         "file_sha256": file_sha256,
     }
     upsert(session, schema.Plan, [plan_row], ("id",), stamp="loaded_at")

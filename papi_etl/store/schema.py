@@ -8,12 +8,14 @@ Three groups of tables:
   indicator rows, findings and the stewards' decisions on them);
 - what the district produced (metric_values, reports, deliveries, delivery_attempts).
 
-Rows are found by natural keys (plan + code, plan + unit + period + version, ...), each a
-unique constraint, so that writers can upsert. Foreign keys are RESTRICT and relationships
-never cascade: nothing received or decided is deleted as a side effect of deleting
-something else. Values received from units are kept as given (text), since an invalid
-value must be stored to be reported; values the store itself owns (a submission's status,
-a finding's state) are enums checked by the database.
+Every row belongs to one plan (and so to one district): directly by `plan_id`, or through
+the submission, report, finding or delivery it hangs from; many plans share one store and
+none reads another's rows. Rows are found by natural keys (plan + code, plan + unit +
+period + version, ...), each a unique constraint, so that writers can upsert. Foreign
+keys are RESTRICT and relationships never cascade: nothing received or decided is deleted
+as a side effect of deleting something else. Values received from units are kept as
+given (text), since an invalid value must be stored to be reported; values the store
+itself owns (a submission's status, a finding's state) are enums checked by the database.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -143,6 +146,9 @@ class Plan(Base):
     id: Mapped[str] = mapped_column(String(CODE), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     document_number: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(
+        Text, comment="the district (or city) the plan is of, as its document names it"
+    )
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=now)
     loaded_at: Mapped[dt.datetime] = mapped_column(
@@ -216,7 +222,9 @@ class Period(Timestamped, Base):
 
 
 class RawFile(Base):
-    """Bytes as received; the same bytes twice are one row (and so one submission).
+    """Bytes as received by one plan; the same bytes twice are one row (and so one
+    submission). The archive file is shared: two plans sent the same bytes keep one copy
+    and a row each, so that neither sees the other's rejections or duplicates.
 
     A file that cannot become a submission (unreadable, from an unknown unit, claiming to
     be from another unit's folder, ...) stays here with its rejection and reasons: a
@@ -224,11 +232,15 @@ class RawFile(Base):
     """
 
     __tablename__ = "raw_files"
+    __table_args__ = (UniqueConstraint("plan_id", "sha256", name="uq_raw_files_plan_sha256"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(CODE), comment="e.g. 'inbox', 'http'")
+    source: Mapped[str] = mapped_column(
+        String(200), comment="e.g. 'inbox', 'http:kf.kobotoolbox.org/api/v2/assets/<uid>/data'"
+    )
     original_name: Mapped[str] = mapped_column(Text)
     claimed_unit_code: Mapped[str | None] = mapped_column(
         Text, comment="the unit the file says it is from, unchecked"
@@ -243,10 +255,14 @@ class RawFile(Base):
 
 
 class SourceCursor(Base):
-    """Where each source's next fetch resumes (e.g. the last API submission id archived)."""
+    """Where each plan's fetch from a source resumes (e.g. the last API submission id it
+    archived): two plans reading one API each keep their own place."""
 
     __tablename__ = "source_cursors"
 
+    plan_id: Mapped[str] = mapped_column(
+        ForeignKey("plans.id", ondelete="RESTRICT"), primary_key=True
+    )
     source: Mapped[str] = mapped_column(String(200), primary_key=True)
     cursor: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(AwareDateTime, default=now, onupdate=now)
@@ -271,6 +287,8 @@ class Submission(Timestamped, Base):
             ondelete="RESTRICT",
         ),
         _period_of("submissions"),
+        # Every step reads one plan's period: with many plans in the store, straight to it.
+        Index("ix_submissions_plan_period", "plan_id", "period_code"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint(
             "(status = 'superseded') = (superseded_by_id IS NOT NULL)",

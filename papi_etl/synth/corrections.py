@@ -57,7 +57,7 @@ def correct(
             continue
         with sessions.begin() as session:
             for finding_id in _open(session, submission_id):
-                steward.accept(session, submission_id, finding_id, REASON, STEWARD)
+                steward.accept(session, plan, submission_id, finding_id, REASON, STEWARD)
         accepted.append(unit_code)
     return Corrections(tuple(resubmitted), tuple(accepted))
 

@@ -16,6 +16,7 @@ from papi_etl.plan.model import Plan
 from papi_etl.store import schema
 from papi_etl.validation import feedback
 from papi_etl.validation.finding import Finding
+from papi_etl.workspace import FEEDBACK, plan_files
 
 
 def _finding(row: schema.Finding, submission: schema.Submission) -> Finding:
@@ -34,17 +35,18 @@ def _finding(row: schema.Finding, submission: schema.Submission) -> Finding:
     )
 
 
-def path_of(data_dir: Path, submission: schema.Submission) -> Path:
+def path_of(session: Session, data_dir: Path, submission: schema.Submission) -> Path:
     """Where the feedback workbook of one version of a report is written."""
     name = f"{submission.unit_code}_{submission.period_code}_v{submission.version}_phan-hoi.xlsx"
-    return data_dir / "feedback" / submission.period_code / name
+    folder = plan_files(session, data_dir, FEEDBACK, submission.plan_id)
+    return folder / submission.period_code / name
 
 
 def write_for_period(
     sessions: sessionmaker[Session], plan: Plan, period: str, data_dir: Path
 ) -> list[Path]:
     """Write the feedback of every invalid current report of the period under
-    `data_dir/feedback/<period>/`; return the paths."""
+    `<period>/` of the plan's feedback folder (`workspace.plan_files`); return the paths."""
     written: list[Path] = []
     with sessions() as session:
         invalid = session.scalars(
@@ -61,7 +63,7 @@ def write_for_period(
                 for f in submission.findings
                 if f.state == schema.FindingState.OPEN
             ]
-            path = path_of(data_dir, submission)
+            path = path_of(session, data_dir, submission)
             content = archive.read(data_dir, raw.sha256)
             feedback.write(path, content, raw.original_name, findings, plan)
             written.append(path)

@@ -44,7 +44,10 @@ def compose(
     messages = []
     for submission in session.scalars(
         select(schema.Submission)
-        .where(schema.Submission.id.in_(list(submission_ids)))
+        .where(
+            schema.Submission.plan_id == plan.id,
+            schema.Submission.id.in_(list(submission_ids)),
+        )
         .order_by(schema.Submission.id)
     ):
         if submission.status not in _CHECKED:
@@ -67,7 +70,7 @@ def compose(
             verdict = f"còn {len(findings)} lỗi cần sửa"
             lines.append(f"Kết quả kiểm tra: báo cáo {verdict}:")
             lines.extend(finding_lines(session, findings))
-            feedback = feedback_files.path_of(data_dir, submission)
+            feedback = feedback_files.path_of(session, data_dir, submission)
             if feedback.exists():
                 attachments = (feedback,)
                 lines.append(

@@ -153,10 +153,11 @@ def test_the_demo_goes_through_every_period_of_the_plan(summary):
 
 def test_a_report_of_each_period_is_on_disk(demo, summary):
     data_dir, _ = demo
-    assert sorted(p.name for p in (data_dir / "reports").iterdir()) == sorted(PERIODS)
+    reports = data_dir / "reports"
+    assert sorted(p.name for p in reports.iterdir()) == sorted(PERIODS)
     for code, entry in summary.items():
         version = entry["consolidate"]["report_version"]
-        folder = data_dir / "reports" / code / f"v{version}"
+        folder = reports / code / f"v{version}"
         assert Path(entry["consolidate"]["report_folder"]) == folder
         for suffix in ("docx", "pdf", "xlsx"):
             document = folder / f"bao-cao-papi-{code}-v{version}.{suffix}"

@@ -83,5 +83,5 @@ def test_the_ui_shows_the_period_runs_and_the_reporting_status(prefect_server, t
     assert "run 2019-Q1" in runs
     assert "collect 2019-Q1" in runs or "validate 2019-Q1" in runs
     artifacts = _rendered(f"{prefect_server}/artifacts", tmp_path / "chromium-artifacts")
-    assert "reporting-status-2019-q1" in artifacts
+    assert "reporting-status-binh-tan-461-2018-2019-q1" in artifacts
     assert (tmp_path / "runs.png").stat().st_size > 10_000

@@ -65,7 +65,7 @@ def test_two_runs_fetch_each_submission_once(workspace, tmp_path, httpserver, ma
     assert seen_queries[-1] == '{"_id":{"$gt":2}}'
     with workspace.sessions() as session:
         assert session.scalar(select(func.count()).select_from(schema.Submission)) == 3
-        stored = session.get(schema.SourceCursor, source.name)
+        stored = session.get(schema.SourceCursor, (plan.id, source.name))
         assert stored.cursor == "3"
 
 

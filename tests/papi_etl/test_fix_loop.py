@@ -182,7 +182,9 @@ def test_invalid_then_a_steward_exception_is_accepted_with_exception_and_audited
     reason = "Phường tổ chức thêm đối thoại theo chỉ đạo của Quận ủy; đã xác minh biên bản."
     before = dt.datetime.now(dt.UTC)
     with workspace.sessions.begin() as session:
-        done = steward.accept(session, sid, queued.finding_id, reason, "Trần Thị Bình")
+        done = steward.accept(
+            session, workspace.plan, sid, queued.finding_id, reason, "Trần Thị Bình"
+        )
     after = dt.datetime.now(dt.UTC)
     assert done.submission_status == Status.ACCEPTED_WITH_EXCEPTION
     assert status_of(workspace, sid) is Status.ACCEPTED_WITH_EXCEPTION

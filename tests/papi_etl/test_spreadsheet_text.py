@@ -82,6 +82,7 @@ def test_every_module_that_writes_a_spreadsheet_or_a_csv_goes_through_the_rule()
     assert set(writers) == {
         "forms/csv_form.py",
         "forms/template.py",
+        "report/rollup.py",
         "report/xlsx_render.py",
         "validation/feedback.py",
     }

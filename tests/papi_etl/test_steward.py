@@ -57,7 +57,7 @@ def invalid(workspace, send, make_submission):
 
 def accept(workspace, sid, fid, reason=REASON, by=BY) -> steward.Accepted:
     with workspace.sessions.begin() as session:
-        return steward.accept(session, sid, fid, reason, by)
+        return steward.accept(session, workspace.plan, sid, fid, reason, by)
 
 
 def test_accepting_records_who_when_why_and_settles_the_status(workspace, invalid):

@@ -181,7 +181,7 @@ def test_steward_accept_refusals_exit_2_with_a_message_and_record_nothing(cli, s
     sid, (fid, _) = store["AL"]
     other = store["TT"][0]
     for submission, reason, by, says in (
-        (999, REASON, "Bình", "Không có báo cáo số 999"),
+        (999, REASON, "Bình", "không có báo cáo số 999"),
         (sid, " ", "Bình", "lý do; mục này đang để trống"),
         (sid, REASON, "", "họ tên người quyết định"),
         (other, REASON, "Bình", f"không có lỗi số {fid}"),

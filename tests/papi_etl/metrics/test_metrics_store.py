@@ -42,6 +42,7 @@ class Store:
     ) -> schema.Submission:
         number = next(self._numbers)
         raw = schema.RawFile(
+            plan_id=self.plan.id,
             sha256=f"{number:064x}",
             size=number,
             source="inbox",

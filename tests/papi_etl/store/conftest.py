@@ -148,13 +148,14 @@ def synced_plan(session: Session, plan: Plan) -> Plan:
 
 
 @pytest.fixture
-def add_raw_file(session: Session) -> Callable[..., schema.RawFile]:
-    """Store a raw file with distinct bytes (hash) on each call."""
+def add_raw_file(session: Session, synced_plan: Plan) -> Callable[..., schema.RawFile]:
+    """Store a raw file of the plan with distinct bytes (hash) on each call."""
     counter = itertools.count(1)
 
     def add(unit_code: str | None = "P-AN-LAC") -> schema.RawFile:
         number = next(counter)
         raw = schema.RawFile(
+            plan_id=synced_plan.id,
             sha256=f"{number:064x}",
             size=1024 * number,
             source="inbox",

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from papi_etl.store import schema, upsert
+from papi_etl.store import plan_sync, schema, upsert
 from papi_etl.store.schema import WHOLE, Decision, SubmissionStatus
 from papi_etl.store.types import LOCAL_ZONE
 
@@ -86,20 +86,26 @@ def test_a_submission_must_name_a_unit_and_a_period_of_the_plan(session, synced_
         session.commit()
 
 
-def test_the_same_bytes_are_stored_once(session, add_raw_file):
+def _again(raw: schema.RawFile, plan_id: str) -> schema.RawFile:
+    return schema.RawFile(
+        plan_id=plan_id,
+        sha256=raw.sha256,
+        size=raw.size,
+        source="http",
+        original_name="again.xlsx",
+        received_at=RECEIVED,
+        archive_path=raw.archive_path,
+    )
+
+
+def test_the_same_bytes_are_stored_once_per_plan(session, add_raw_file, plan):
     raw = add_raw_file()
+    other = plan.model_copy(update={"id": "other-plan"})
+    plan_sync.sync(session, other)
+    session.add(_again(raw, other.id))  # another plan's copy is that plan's row
     session.commit()
 
-    session.add(
-        schema.RawFile(
-            sha256=raw.sha256,
-            size=raw.size,
-            source="http",
-            original_name="again.xlsx",
-            received_at=RECEIVED,
-            archive_path=raw.archive_path,
-        )
-    )
+    session.add(_again(raw, raw.plan_id))
     with pytest.raises(IntegrityError):
         session.commit()
 

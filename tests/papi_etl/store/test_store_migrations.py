@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
 import papi_etl.store
 from papi_etl.errors import StoreError
@@ -70,8 +71,13 @@ def test_a_second_upgrade_changes_nothing(database_url):
     engine = database.connect(database_url)
     with engine.begin() as connection:
         connection.execute(
+            Base.metadata.tables["plans"].insert(),
+            {"id": "p", "version": 1, "document_number": "1/KH", "loaded_at": now()},
+        )
+        connection.execute(
             Base.metadata.tables["raw_files"].insert(),
             {
+                "plan_id": "p",
                 "sha256": "a" * 64,
                 "size": 1,
                 "source": "inbox",
@@ -142,3 +148,48 @@ def test_the_public_surface_does_not_drift():
         "upsert",
     ]
     assert all(hasattr(papi_etl.store, name) for name in papi_etl.store.__all__)
+
+
+_BEFORE_PLANS_EVERYWHERE = [
+    "INSERT INTO plans (id, version, document_number, created_at, loaded_at) "
+    "VALUES ('p', 1, '1/KH', :t, :t)",
+    "INSERT INTO units (plan_id, code, name, kind, contact, created_at, updated_at) "
+    "VALUES ('p', 'AL', 'Phường An Lạc', 'ward', '{}', :t, :t)",
+    "INSERT INTO periods (plan_id, code, kind, year, label_vi, starts, ends, unit_deadline, "
+    "consolidated_deadline, created_at, updated_at) VALUES ('p', '2019-Q1', 'Q1', 2019, "
+    "'Quý I năm 2019', '2018-12-15', '2019-03-09', :t, :t, :t, :t)",
+    "INSERT INTO raw_files (id, sha256, size, source, original_name, received_at, archive_path, "
+    "rejection_code) VALUES (1, :a, 1, 'inbox', 'a.json', :t, 'raw/a', NULL), "
+    "(2, :b, 1, 'inbox', 'b.json', :t, 'raw/b', 'unreadable')",
+    "INSERT INTO submissions (plan_id, unit_code, period_code, version, raw_file_id, status, "
+    "received_at, on_time, created_at, updated_at) "
+    "VALUES ('p', 'AL', '2019-Q1', 1, 1, 'received', :t, true, :t, :t)",
+    "INSERT INTO source_cursors (source, cursor, updated_at) VALUES ('http:kobo/data', '7', :t)",
+]
+
+
+def test_rows_of_a_store_from_before_every_row_had_a_plan_get_its_plan(database_url):
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    engine = database.connect(database_url)
+    try:
+        with engine.begin() as connection:
+            config = database.alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0003")
+            for statement in _BEFORE_PLANS_EVERYWHERE:
+                connection.execute(text(statement), {"t": now(), "a": "a" * 64, "b": "b" * 64})
+    finally:
+        engine.dispose()
+
+    database.upgrade(database_url)
+
+    engine = database.connect(database_url)
+    try:
+        with engine.connect() as connection:
+            raw = connection.execute(text("SELECT id, plan_id FROM raw_files ORDER BY id")).all()
+            cursors = connection.execute(text("SELECT plan_id, source FROM source_cursors")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in raw] == [(1, "p"), (2, "p")]
+    assert [tuple(c) for c in cursors] == [("p", "http:kobo/data")]

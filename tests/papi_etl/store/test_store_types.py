@@ -16,6 +16,7 @@ HANOI_TIME = dt.timezone(dt.timedelta(hours=7))
 
 def _raw_file(sha: str, received_at: dt.datetime) -> schema.RawFile:
     return schema.RawFile(
+        plan_id="test-plan",
         sha256=sha * 64,
         size=10,
         source="http",
@@ -25,7 +26,7 @@ def _raw_file(sha: str, received_at: dt.datetime) -> schema.RawFile:
     )
 
 
-def test_an_aware_time_comes_back_as_the_same_instant(session):
+def test_an_aware_time_comes_back_as_the_same_instant(session, synced_plan):
     local = dt.datetime(2019, 3, 9, 23, 59, 59, 123456, tzinfo=HANOI_TIME)
     utc = dt.datetime(2019, 3, 9, 16, 59, 59, 123456, tzinfo=dt.UTC)
     session.add_all([_raw_file("a", local), _raw_file("b", utc)])
@@ -41,7 +42,7 @@ def test_an_aware_time_comes_back_as_the_same_instant(session):
         assert value.replace(tzinfo=None) == dt.datetime(2019, 3, 9, 23, 59, 59, 123456)
 
 
-def test_comparisons_in_sql_are_between_instants(session):
+def test_comparisons_in_sql_are_between_instants(session, synced_plan):
     session.add(_raw_file("a", dt.datetime(2019, 3, 9, 23, 0, tzinfo=HANOI_TIME)))
     session.commit()
     # 17:00 UTC is midnight in Ho Chi Minh City: the report is before it, though its local

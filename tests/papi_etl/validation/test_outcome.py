@@ -119,7 +119,9 @@ def test_a_resolved_finding_found_again_is_open_again(workspace, send, make_subm
 
 def accept(workspace, sid: int, finding_id: int) -> None:
     with workspace.sessions.begin() as session:
-        steward.accept(session, sid, finding_id, "Số liệu đúng thực tế.", "Nguyễn Văn A")
+        steward.accept(
+            session, workspace.plan, sid, finding_id, "Số liệu đúng thực tế.", "Nguyễn Văn A"
+        )
 
 
 def test_an_accepted_finding_stays_accepted_whatever_a_revalidation_finds(

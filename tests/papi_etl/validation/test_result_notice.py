@@ -55,9 +55,9 @@ def test_each_checked_report_gets_its_verdict(workspace):
     assert "lỗi cần sửa" in bad.subject and "Cách sửa:" in bad.body
     # Each error where the unit's own JSON report has it, in its officer's words.
     assert re.search(r"^  - Báo cáo JSON, (thiếu )?(nhiệm vụ|chỉ tiêu)", bad.body, re.M)
-    assert [a.name for a in bad.attachments] == [
-        feedback_files.path_of(workspace.data_dir, invalid[0]).name
-    ]
+    with workspace.sessions() as session:
+        expected = feedback_files.path_of(session, workspace.data_dir, invalid[0]).name
+    assert [a.name for a in bad.attachments] == [expected]
     assert bad.payload["status"] == "invalid" and bad.payload["open_findings"] >= 1
     assert bad.key.endswith(f"/result/{invalid[0].id}")
 
@@ -93,7 +93,8 @@ def test_the_notice_is_mailed_once_with_the_feedback_attached(workspace, mailbox
     assert mail["To"] == f"{invalid.unit_code.lower()}@binhtan.example"
     [attached] = list(mail.iter_attachments())
     assert attached.get_content_type() == XLSX
-    expected = feedback_files.path_of(workspace.data_dir, invalid)
+    with workspace.sessions() as session:
+        expected = feedback_files.path_of(session, workspace.data_dir, invalid)
     assert attached.get_filename() == expected.name
     assert attached.get_content() == expected.read_bytes()
     assert ids
