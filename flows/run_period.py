@@ -10,7 +10,7 @@ from flows.consolidate import consolidate
 from flows.publish import publish
 from flows.roll_up import roll_up
 from flows.validate import validate
-from papi_etl.settings import DEFAULT_PLAN
+from papi_etl.settings import DEFAULT_PLAN, Settings
 from tasks import workspace as workspace_tasks
 
 
@@ -21,6 +21,8 @@ def run_period(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict
     child's period as a sub-flow, then rolls them up."""
     children = workspace_tasks.child_plans(plan)
     if children:
+        # The city's store first: it holds the family before a district writes anything.
+        workspace_tasks.open_store(Settings(), plan)
         ran = {plan_id: run_period(path, period) for plan_id, path in children.items()}
         return {"districts": ran, "roll_up": roll_up(plan, period)}
     return {

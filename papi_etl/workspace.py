@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from papi_etl import store
 from papi_etl.errors import StoreMissingError
-from papi_etl.plan import LoadedPlan
+from papi_etl.plan import LoadedPlan, family
 from papi_etl.plan.model import Plan
 from papi_etl.settings import Settings
 from papi_etl.sources.inbox import drop_folder
@@ -108,6 +108,9 @@ def open_workspace(settings: Settings, loaded: LoadedPlan, *, create: bool = Tru
         _STORES[(url, data_dir)] = store.sessions(store.connect(url))
     sessions = _STORES[(url, data_dir)]
     with sessions.begin() as session:
-        store.sync_plan(session, loaded.plan, file_sha256=loaded.sha256)
+        # A city's districts are in the store from the city's first step, so that each of
+        # them finds the data dir shared (`plan_files`) before it writes its first file.
+        for member in [loaded, *family.children(loaded)]:
+            store.sync_plan(session, member.plan, file_sha256=member.sha256)
     _OPENED[key] = Workspace(settings, loaded, sessions)
     return _OPENED[key]

@@ -277,7 +277,9 @@ def deploy(
     config = settings()
     paths = [path.resolve() for path in plan or [config.plan]]
     for path in paths:
-        load_plan(path)  # a broken plan stops here, with its faults listed
+        # A broken plan stops here, with its faults listed; every plan (and a city's
+        # districts) is in the store before a worker runs anything of it.
+        open_workspace(config, load_plan(path))
     prepare(config)
     api = os.environ.get("PREFECT_API_URL")
     if not api:

@@ -28,10 +28,10 @@ def test_collect_then_validate_a_period(data_dir):
     assert collected["sources"][0]["new"] == len(statuses) > 20
     assert checked["invalid"] >= 1 and checked["valid"] >= 1
     assert checked["feedback"], "an invalid report gets its feedback workbook"
-    docs = data_dir / "data-docs" / plan.plan.id / "2019-Q1" / "data-docs" / "index.html"
+    docs = data_dir / "data-docs" / "2019-Q1" / "data-docs" / "index.html"
     assert checked["data_docs"] == str(docs.resolve()) and docs.is_file()
     # The operator's table says each unit's status as officials do, not as the store keeps it.
-    table = json.loads(Artifact.get("reporting-status-2019-q1").data)
+    table = json.loads(Artifact.get(f"reporting-status-{plan.plan.id}-2019-q1").data)
     shown = {row["Trạng thái / status"] for row in table}
     assert {"Hợp lệ", "Còn lỗi chưa xử lý"} <= shown
     assert shown <= {s.label_vi for s in schema.SubmissionStatus} | {""}

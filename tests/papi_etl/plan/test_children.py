@@ -51,7 +51,7 @@ def test_a_broken_list_of_children_is_refused_with_its_place(tmp_path, city, cha
     change(city)
     with pytest.raises(PlanError) as raised:
         _load(tmp_path, city)
-    assert message in str(raised.value) and ", line " in str(raised.value)
+    assert message in str(raised.value) and ", dòng " in str(raised.value)
 
 
 def test_a_child_file_holding_another_plan_is_refused(tmp_path, city):
