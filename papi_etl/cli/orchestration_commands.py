@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,9 +23,29 @@ from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json, settin
 from papi_etl.cli.context import plan as load_plan
 from papi_etl.errors import ConfigurationError
 from papi_etl.orchestration_env import prepare
+from papi_etl.plan.model import Plan
 from papi_etl.sources.inbox import unit_folders
 
 DEMO_MARK = ".papi-demo"
+
+
+def _unfinished_deliveries(plan: Plan, published: list[dict[str, Any]]) -> None:
+    """Say which deliveries `run`/`demo` left pending or refused, and how they get done;
+    exit as `papi-etl push` would: 2 when refused, 1 when pending (README's contract)."""
+    from papi_etl.delivery import unfinished
+    from papi_etl.store.schema import DeliveryState
+
+    now = dt.datetime.now(dt.UTC)
+    states = set()
+    for result in published:
+        text = unfinished.notice(plan, str(result["period"]), result["deliveries"], now)
+        if text is not None:
+            sys.stderr.write(text + "\n")
+        states |= {d["state"] for d in result["deliveries"]}
+    if DeliveryState.FAILED.value in states:
+        raise typer.Exit(2)
+    if DeliveryState.PENDING.value in states:
+        raise typer.Exit(1)
 
 
 def run(
@@ -53,13 +73,15 @@ def run(
         result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
     if json:
         emit_json(result)
-        return
-    consolidated = result["consolidate"]
-    echo(
-        f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo {consolidated['reporting_rate']:.1f} %, "
-        f"đúng hạn {consolidated['on_time_reporting_rate']:.1f} %; báo cáo "
-        f"v{consolidated['report_version']} tại {consolidated['report_folder']}"
-    )
+    else:
+        consolidated = result["consolidate"]
+        echo(
+            f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo "
+            f"{consolidated['reporting_rate']:.1f} %, đúng hạn "
+            f"{consolidated['on_time_reporting_rate']:.1f} %; báo cáo "
+            f"v{consolidated['report_version']} tại {consolidated['report_folder']}"
+        )
+    _unfinished_deliveries(loaded.plan, [result["publish"]])
 
 
 def _fresh_demo_dir(data_dir: Path) -> None:
@@ -109,6 +131,7 @@ def demo(
         results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
     if json:
         emit_json(results)
+        _unfinished_deliveries(loaded.plan, [r["publish"] for r in results])
         return
     echo("DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — papi-etl demo")
     for r in results:
@@ -125,6 +148,7 @@ def demo(
     echo(f"Phản hồi cho đơn vị / feedback: {config.data_dir / 'feedback'}")
     echo("Giao diện Prefect / Prefect UI: papi-etl ui  (rồi mở http://127.0.0.1:4200)")
     echo(f"Xong sau {time.monotonic() - started:.0f} s / done.")
+    _unfinished_deliveries(loaded.plan, [r["publish"] for r in results])
 
 
 def ui(
