@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Integer, MetaData, Table, event, inspect
 
 import papi_etl.store
 from papi_etl.errors import StoreError
@@ -142,3 +142,36 @@ def test_the_public_surface_does_not_drift():
         "upsert",
     ]
     assert all(hasattr(papi_etl.store, name) for name in papi_etl.store.__all__)
+
+
+def test_a_migration_cut_short_leaves_no_table_and_the_next_upgrade_completes(
+    database_url, monkeypatch
+):
+    # SIGKILLed mid-way (tests/papi_etl/test_collect_kills.py does it to a real process),
+    # SQLite used to keep the tables made so far, with no alembic_version row: every later
+    # upgrade then failed on "table ... already exists". Here the cut is an exception after
+    # the third CREATE TABLE; the migration must leave all of it or none.
+    made = database.connect
+
+    def connect(url: str, **options: object):
+        engine = made(url, **options)
+        created = []
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def cut(_conn, _cursor, statement, *_args) -> None:
+            if statement.lstrip().upper().startswith("CREATE TABLE"):
+                created.append(statement)
+                if len(created) == 3:
+                    raise SystemExit("power cut")
+
+        return engine
+
+    monkeypatch.setattr(database, "connect", connect)
+    with pytest.raises(SystemExit):
+        database.upgrade(database_url)
+    monkeypatch.undo()
+
+    engine = database.connect(database_url)
+    assert not set(inspect(engine).get_table_names()) & TABLES
+    engine.dispose()
+    assert database.upgrade(database_url) == database.head_revision()
