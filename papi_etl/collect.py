@@ -3,21 +3,26 @@
 One item's failure never stops the others: a bad file becomes a rejection, and a source
 that fails (an API down after its retries) is reported while the other sources go on. A
 source's cursor advances in the same transaction as the item it follows, so that what was
-taken in and where the next run resumes can never disagree.
+taken in and where the next run resumes can never disagree. A database fault that heals (a
+restart, a lost connection, a concurrent run filing the same version) is retried per item
+(`papi_etl.store.retry`); one that does not stops the run with `StoreUnavailable`, every
+item before it kept whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from papi_etl.ingest import Ingested, Outcome, ingest
 from papi_etl.plan.model import Plan
-from papi_etl.sources.base import Source, SourceError
+from papi_etl.sources.base import Received, Source, SourceError
 from papi_etl.store import schema
+from papi_etl.store.retry import in_transaction
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,13 @@ def _cursor(session: Session, source: Source) -> str | None:
     return row.cursor if row is not None else None
 
 
+def _take_in(plan: Plan, item: Received, data_dir: Path, source: str, session: Session) -> Ingested:
+    done = ingest(session, plan, item, data_dir)
+    if item.cursor is not None:
+        session.merge(schema.SourceCursor(source=source, cursor=item.cursor))
+    return done
+
+
 def collect(
     sessions: sessionmaker[Session],
     plan: Plan,
@@ -89,14 +101,20 @@ def collect(
     """Fetch from every source and take each item in; `on_item` reports progress."""
     progress = _Progress()
     for source in sources:
-        with sessions() as session:
-            cursor = _cursor(session, source)
+        cursor = in_transaction(
+            sessions,
+            partial(_cursor, source=source),
+            f"reading where {source.name} resumes",
+            f"đọc vị trí tiếp tục của nguồn {source.name}",
+        )
         try:
             for item in source.fetch(cursor):
-                with sessions.begin() as session:
-                    done = ingest(session, plan, item, data_dir)
-                    if item.cursor is not None:
-                        session.merge(schema.SourceCursor(source=source.name, cursor=item.cursor))
+                done = in_transaction(
+                    sessions,
+                    partial(_take_in, plan, item, data_dir, source.name),
+                    f"taking in {item.original_name}",
+                    f"nhận tệp {item.original_name}",
+                )
                 progress.items.append(done)
                 if on_item is not None:
                     on_item(done)
