@@ -55,6 +55,8 @@ def collect_from(
     )
     if progress is not None:
         progress.finish()
+    for skipped in result.skipped:
+        logger.warning("%s left for the next run: %s", skipped.original_name, skipped.reason_en)
     summary = result.as_dict()
     logger.info(
         "received %s: %s new, %s superseding, %s duplicate, %s rejected",
