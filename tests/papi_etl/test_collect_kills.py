@@ -48,7 +48,8 @@ SEED = 461
 STARTUP_SHARE = 0.15  # of kill points drawn over the process's start-up
 PLAN = load(DEFAULT_PLAN)
 DUPLICATE = "(bản sao)"
-# XLSX files take ~60 ms each to write: that inbox has two periods, the JSON one all five.
+# XLSX files take ~60 ms each to write and ~30 ms to take in: that inbox has one period of
+# the whole district, the JSON one all five.
 EVERY_PERIOD = [p.code for p in calendar.periods(PLAN.plan)]
 
 
@@ -108,6 +109,7 @@ class Child:
             if line.startswith("  ") and "trùng, bỏ qua" not in line and not self.first_new_at:
                 self.first_new_at = time.monotonic() - self.started
                 self.first_new.set()
+        self.first_new.set()  # ended with nothing new to take in: nobody waits for it
 
     def kill(self) -> bool:
         """SIGKILL it if it still runs; True when the kill landed."""
@@ -212,7 +214,7 @@ class Tally:
 def chain(inbox: Path, store: Store, wanted: int, rng: random.Random, reference) -> Tally:
     """Kill, check, restart, until `wanted` kills landed and a run completed."""
     ref, order, work = reference
-    slice_ = 2 * work / wanted
+    slice_ = 1.5 * work / wanted  # a little short of the run: one chain, seldom two
     tally = Tally(chains=1)
     start_up: float | None = None  # how long the last restart took to its first new item
     while True:
@@ -255,7 +257,7 @@ def rng_seed(inbox: Path) -> str:
 @pytest.mark.parametrize(
     ("form", "backend", "periods"),
     [
-        ("xlsx", "sqlite", ["2019-Q1", "2019-6M"]),
+        ("xlsx", "sqlite", ["2019-Q1"]),
         pytest.param("json", "postgresql", EVERY_PERIOD, marks=pytest.mark.postgres),
     ],
 )
