@@ -184,3 +184,8 @@ def faults(after: Snapshot, reference: Snapshot, order: list[str]) -> list[str]:
     if after.orphans - {upcoming}:
         found.append(f"archived bytes from nowhere: {sorted(after.orphans - {upcoming})[:3]}")
     return found
+
+
+def complete(after: Snapshot, reference: Snapshot) -> bool:
+    """True when `after` holds exactly what the uninterrupted run took in, and nothing else."""
+    return after.taken == reference.taken and after.problems == () and not after.orphans

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from papi_etl.settings import Settings
 from papi_etl.sources.base import Source
-from papi_etl.sources.inbox import InboxSource
+from papi_etl.sources.inbox import SETTLE_SECONDS, InboxSource
 
 INBOX = "inbox"
 HTTP = "http"
@@ -15,12 +15,13 @@ HTTP = "http"
 def sources(
     settings: Settings, inbox: Path | None = None, only: set[str] | None = None
 ) -> list[Source]:
-    """The drop folder (created if missing), and the HTTP API when PAPI_HTTP_SOURCE_URL is set."""
+    """The drop folder (created if missing; a file modified in the last SETTLE_SECONDS is
+    left for the next run), and the HTTP API when PAPI_HTTP_SOURCE_URL is set."""
     picked: list[Source] = []
     if only is None or INBOX in only:
         folder = inbox or settings.inbox or settings.data_dir / "inbox"
         folder.mkdir(parents=True, exist_ok=True)
-        picked.append(InboxSource(folder))
+        picked.append(InboxSource(folder, settle_seconds=SETTLE_SECONDS))
     if (only is None or HTTP in only) and settings.http_source_url:
         from papi_etl.sources.http_api import HttpApiSource
 

@@ -6,8 +6,9 @@ Files are left where they are: the archive's hashes make re-reading them harmles
 nothing a unit dropped is ever moved out of its sight or lost. A file's arrival time is its
 modification time (when it was dropped), not when the collector happened to run.
 
-A file modified less than `SETTLE_SECONDS` ago, or that changes while it is read, is still
-being copied: it is skipped, said so, and taken by the next run, instead of being archived
+A file that changes while it is read, or (as `collect` and the flows configure it, see
+`papi_etl.sources.configured`) was modified less than `SETTLE_SECONDS` ago, is still being
+copied: it is skipped, said so, and taken by the next run, instead of being archived
 half-written and rejected as corrupt. `serve`'s watcher hands over a file only once it has
 stood still between two polls 3 s apart, so this never holds back a file it reports. A file
 that vanishes or cannot be read between the listing and the read is skipped the same way.
@@ -58,7 +59,7 @@ def unit_folders(plan: Plan, root: Path) -> list[Path]:
 class InboxSource:
     root: Path
     name: str = "inbox"
-    settle_seconds: float = SETTLE_SECONDS
+    settle_seconds: float = 0.0
 
     def fetch(self, cursor: str | None = None) -> Iterator[Received | Skipped]:
         """Every file under a unit's folder, oldest first; `cursor` is not used."""
@@ -78,7 +79,7 @@ class InboxSource:
 
     def _read(self, path: Path) -> Received | Skipped:
         before = path.stat()
-        if 0 <= time.time() - before.st_mtime < self.settle_seconds:
+        if self.settle_seconds and 0 <= time.time() - before.st_mtime < self.settle_seconds:
             return self._being_written(path)
         content = path.read_bytes()
         after = path.stat()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 from reliability_ledger import record
-from store_snapshot import Snapshot, faults, inbox_order, take
+from store_snapshot import Snapshot, complete, faults, inbox_order, take
 
 from papi_etl import archive, calendar, forms, synth
 from papi_etl.collect import collect
@@ -241,7 +241,7 @@ def chain(inbox: Path, store: Store, wanted: int, rng: random.Random, reference)
             tally.temporary = max(tally.temporary, after.temporary)
             continue
         assert code == 0, f"{where}: " + "".join(child.lines)[-2000:]
-        assert after.taken == ref.taken and after.problems == () and not after.orphans, where
+        assert complete(after, ref), where
         if tally.kills >= wanted:
             return tally
         store.reset()  # the run outpaced the kills: another chain, from an empty store

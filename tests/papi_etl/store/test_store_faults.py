@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from reliability_ledger import record
 from sqlalchemy import create_engine, select, text
-from store_snapshot import Snapshot, faults, inbox_order, take
+from store_snapshot import Snapshot, complete, faults, inbox_order, take
 
 from deployments.server_process import free_port
 from papi_etl import calendar, forms, synth
@@ -54,10 +54,10 @@ class PrivateCluster:
         self.data = self.root / "data"
         self._pg("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
         self.start()
-        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
+        engine = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
             connection.execute(text("CREATE DATABASE papi"))
-        admin.dispose()
+        engine.dispose()
 
     def _pg(self, program: str, *args: str) -> None:
         subprocess.run(
@@ -78,30 +78,28 @@ class PrivateCluster:
     def stop(self) -> None:
         self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def _admin(self, query: str) -> int:
+        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            found = connection.execute(text(query)).scalar_one()
+        admin.dispose()
+        return int(found)
+
     def terminate(self) -> int:
         """pg_terminate_backend on every client of the `papi` database; how many."""
-        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            ended = connection.execute(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE datname = 'papi' AND pid <> pg_backend_pid()"
-                )
-            ).scalar_one()
-        admin.dispose()
-        return int(ended)
+        return self._admin(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = 'papi' AND pid <> pg_backend_pid()"
+        )
 
     def waiting_on_a_lock(self) -> bool:
-        admin = create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            waiting = connection.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = 'papi' AND wait_event_type = 'Lock'"
-                )
-            ).scalar_one()
-        admin.dispose()
-        return waiting > 0
+        return (
+            self._admin(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = 'papi' AND wait_event_type = 'Lock'"
+            )
+            > 0
+        )
 
     def empty(self) -> None:
         engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
@@ -195,7 +193,6 @@ class Collecting:
 
 
 @pytest.mark.reliability
-@pytest.mark.postgres
 def test_a_restart_and_a_terminated_backend_under_a_collect_are_retried(
     pg, inbox, reference, tmp_path
 ):
@@ -215,7 +212,7 @@ def test_a_restart_and_a_terminated_backend_under_a_collect_are_retried(
     retried = [line for line in err.splitlines() if "the store failed while taking in" in line]
     assert len(retried) >= 2, err[-3000:]  # the restart, then the terminated backend
     after = take(pg.url(), data_dir)
-    assert after.taken == reference.taken and after.problems == () and not after.orphans
+    assert complete(after, reference)
     record(
         "store faults",
         "PostgreSQL stopped for 1 s and started again (pg_ctl -m fast) under a running "
@@ -234,7 +231,6 @@ def test_a_restart_and_a_terminated_backend_under_a_collect_are_retried(
 
 
 @pytest.mark.reliability
-@pytest.mark.postgres
 def test_a_store_down_longer_than_the_retries_fails_loudly_and_the_next_run_resumes(
     pg, inbox, reference, tmp_path, monkeypatch, capsys
 ):
@@ -277,7 +273,7 @@ def test_a_store_down_longer_than_the_retries_fails_loudly_and_the_next_run_resu
 
     assert again.value.code == 0
     final = take(pg.url(), data_dir)
-    assert final.taken == reference.taken and final.problems == () and not final.orphans
+    assert complete(final, reference)
     record(
         "store faults",
         "PostgreSQL down (stopped during a commit) for longer than the store's retries, "
@@ -289,7 +285,6 @@ def test_a_store_down_longer_than_the_retries_fails_loudly_and_the_next_run_resu
 
 
 @pytest.mark.reliability
-@pytest.mark.postgres
 def test_two_runs_filing_the_same_units_next_version_at_once_both_land(pg, tmp_path):
     """A concurrent run (here: this test's own open transaction) files AL's version 2 while
     `papi-etl collect` files another file of AL: the collect's insert of version 2 waits on
