@@ -29,6 +29,22 @@ from papi_etl.sources.inbox import unit_folders
 DEMO_MARK = ".papi-demo"
 
 
+def _stopped_at_collect(period: str, collected: dict[str, Any]) -> None:
+    """Say which source failed and that no report was made of part of the period; exit 2."""
+    from papi_etl.collect import SourceFailure
+
+    for source in collected["sources"]:
+        for failed in source["source_errors"]:
+            sys.stderr.write(SourceFailure(failed["source"], failed["error"]).describe() + "\n")
+    sys.stderr.write(
+        f"Kỳ {period} dừng ở bước thu thập, chưa lập báo cáo; chạy lại papi-etl run --period "
+        f"{period} khi nguồn hoạt động trở lại.\n"
+        f"The {period} run stopped at collect, before any report was made; run papi-etl run "
+        f"--period {period} again once the source is back.\n"
+    )
+    raise typer.Exit(2)
+
+
 def _unfinished_deliveries(plan: Plan, published: list[dict[str, Any]]) -> None:
     """Say which deliveries `run`/`demo` left pending or refused, and how they get done;
     exit as `papi-etl push` would: 2 when refused, 1 when pending (README's contract)."""
@@ -73,7 +89,9 @@ def run(
         result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
     if json:
         emit_json(result)
-    else:
+    if "stopped_at" in result:
+        _stopped_at_collect(wanted.code, result["collect"])
+    if not json:
         consolidated = result["consolidate"]
         echo(
             f"{wanted.code} ({wanted.label_vi}): tỷ lệ báo cáo "

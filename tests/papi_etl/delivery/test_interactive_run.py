@@ -1,6 +1,7 @@
 """`papi-etl run` with the city's receiver down: it says the delivery is pending and how it
 will be sent, and returns; it does not sit through the scheduled publish's retries (5, 15
-and 30 minutes). A later `papi-etl push` delivers the same version, once.
+and 30 minutes). A later `papi-etl push` delivers the same version, once. (A source
+that is down stops it at collect: tests/flows/test_run_period.py.)
 
 The real command in a child process, with its temporary Prefect server; the receiver is
 "down" for real: nothing listens on its port.
