@@ -86,6 +86,20 @@ def period(plan: Plan, code: str) -> Period:
     )
 
 
+def year_ago(plan: Plan, period: Period) -> Period | None:
+    """The period a report compares with a year earlier: the same period of the previous
+    year; failing that, for the first period of its year (which has no earlier one to
+    compare with), the previous year's last report. None when the plan has neither (the
+    first report of 461/KH-UBND is 2018-Y: 2019-Q1 compares with it, 2019-Y with 2018-Y).
+    """
+    before = periods(plan, period.year - 1)
+    same = next((p for p in before if p.kind == period.kind), None)
+    if same is not None:
+        return same
+    first_of_year = periods(plan, period.year)[0] == period
+    return before[-1] if first_of_year and before else None
+
+
 def open_period(plan: Plan, now: dt.datetime) -> Period | None:
     """The period whose reporting window is open at `now`: the next consolidated deadline.
 

@@ -9,6 +9,7 @@ can retry it; `is_domain_error` lets a retry condition refuse to retry ours.
 
     PapiError
     ├── PlanError                 the plan file is unreadable or inconsistent
+    ├── PlanDocumentError         a plan document to import cannot be read (empty, binary, ...)
     ├── ConfigurationError        a setting is missing or malformed
     ├── UnknownPeriodError        a period code that the plan's calendar does not have
     ├── StoreError                the store cannot be opened or migrated
@@ -69,6 +70,10 @@ class PlanError(PapiError):
 
     def __str__(self) -> str:
         return self._text
+
+
+class PlanDocumentError(PapiError):
+    """A plan document given to `plan import` cannot be read as text or DOCX at all."""
 
 
 class ConfigurationError(PapiError):

@@ -11,6 +11,7 @@ that an item was taken in.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,14 @@ from papi_etl.plan.model import Plan
 from papi_etl.sources.base import Received
 from papi_etl.store import schema
 from papi_etl.submission import Submission
+
+LOGGER = logging.getLogger(__name__)
+_SENDER_CODES = (
+    RejectionCode.UNKNOWN_SENDER,
+    RejectionCode.UNKNOWN_UNIT_FOLDER,
+    RejectionCode.WRONG_UNIT,
+)
+"""Rejections of who sent an item (a unit reporting for another): also logged as warnings."""
 
 
 class Outcome(StrEnum):
@@ -56,24 +65,54 @@ def _unit_code(plan: Plan, claimed: str) -> str | None:
 
 
 def _check_sender(plan: Plan, item: Received, submission: Submission) -> None:
-    """A unit reports only for itself, and only for a period that has begun."""
+    """A unit reports only for itself, and only for a period that has begun.
+
+    Who vouches for the unit is the drop folder the file lies in, or the API account that
+    sent it (`Received.sender`, mapped to its unit by PAPI_HTTP_SOURCE_ACCOUNTS).
+    """
+    if item.sender is not None and item.claimed_unit is None:
+        raise RejectedSubmission(
+            RejectionCode.UNKNOWN_SENDER,
+            message_en=f"The submission was sent by the account '{item.sender}', which is "
+            "not the account of any unit (PAPI_HTTP_SOURCE_ACCOUNTS): a unit reports only "
+            "from its own account.",
+            message_vi=f"Báo cáo được gửi từ tài khoản '{item.sender}', không phải tài khoản "
+            "của đơn vị nào: mỗi đơn vị chỉ gửi báo cáo bằng tài khoản của mình.",
+        )
     if item.claimed_unit is not None:
-        folder_unit = _unit_code(plan, item.claimed_unit)
-        if folder_unit is None:
+        by_account = item.sender is not None
+        claimed = _unit_code(plan, item.claimed_unit)
+        if claimed is None:
             raise RejectedSubmission(
                 RejectionCode.UNKNOWN_UNIT_FOLDER,
-                message_en=f"The folder '{item.claimed_unit}' is not a unit code of the plan; "
+                message_en=f"The account '{item.sender}' is mapped to '{item.claimed_unit}', "
+                "which is not a unit code of the plan (PAPI_HTTP_SOURCE_ACCOUNTS)."
+                if by_account
+                else f"The folder '{item.claimed_unit}' is not a unit code of the plan; "
                 "each unit drops its files in the folder named by its code.",
-                message_vi=f"Thư mục '{item.claimed_unit}' không phải mã đơn vị trong kế hoạch; "
+                message_vi=f"Tài khoản '{item.sender}' được gán cho '{item.claimed_unit}', "
+                "không phải mã đơn vị trong kế hoạch."
+                if by_account
+                else f"Thư mục '{item.claimed_unit}' không phải mã đơn vị trong kế hoạch; "
                 "mỗi đơn vị nộp tệp vào thư mục mang mã của mình.",
             )
-        if folder_unit != submission.unit:
+        if claimed != submission.unit:
+            where_en = (
+                f"sent by the account '{item.sender}' of unit {claimed}"
+                if by_account
+                else f"in the folder of unit {claimed}"
+            )
+            where_vi = (
+                f"được gửi từ tài khoản '{item.sender}' của đơn vị {claimed}"
+                if by_account
+                else f"nằm trong thư mục của đơn vị {claimed}"
+            )
             raise RejectedSubmission(
                 RejectionCode.WRONG_UNIT,
-                message_en=f"The file is in the folder of unit {folder_unit} but declares unit "
-                f"{submission.unit}: a unit cannot report for another.",
-                message_vi=f"Tệp nằm trong thư mục của đơn vị {folder_unit} nhưng ghi mã đơn vị "
-                f"{submission.unit}: đơn vị không được báo cáo thay đơn vị khác.",
+                message_en=f"The file is {where_en} but declares unit {submission.unit}: a "
+                "unit cannot report for another.",
+                message_vi=f"Tệp {where_vi} nhưng ghi mã đơn vị {submission.unit}: đơn vị "
+                "không được báo cáo thay đơn vị khác.",
             )
     period = calendar.period(plan, submission.period)
     if item.received_at.date() < period.starts:
@@ -170,6 +209,14 @@ def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Inge
         submission = forms.read(item.content, item.original_name, plan)
         _check_sender(plan, item, submission)
     except RejectedSubmission as rejection:
+        if rejection.code in _SENDER_CODES:
+            LOGGER.warning(
+                "%s from %s rejected (%s): %s",
+                item.original_name,
+                item.source,
+                rejection.code,
+                rejection.message_en,
+            )
         raw.rejection_code = rejection.code
         raw.rejection_reason_vi = rejection.message_vi
         raw.rejection_reason_en = rejection.message_en

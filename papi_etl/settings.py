@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         default=None, description="the submission API's data URL (Kobo: /api/v2/assets/<uid>/data/)"
     )
     http_source_token: SecretStr | None = None
+    # Kobo account (`_submitted_by`) -> the unit it reports for: the API vouches for the
+    # account, and the account for one unit, so a unit cannot report for another.
+    http_source_accounts: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="account=UNIT pairs, comma-separated"
+    )
     http_source_retries: int = Field(
         default=5, ge=0, le=20, description="retries of a failed page, with growing waits"
     )
@@ -55,6 +60,22 @@ class Settings(BaseSettings):
             if "@" not in str(address).strip("@"):
                 raise ValueError(f"not an e-mail address: {address!r}")
         return value
+
+    @field_validator("http_source_accounts", mode="before")
+    @classmethod
+    def _split_accounts(cls, value: object) -> object:
+        # "al.binhtan=AL, ala.binhtan=ALA": clearer in an environment variable than JSON.
+        if not isinstance(value, str):
+            return value
+        pairs = {}
+        for pair in (p.strip() for p in value.split(",") if p.strip()):
+            account, equals, unit = (part.strip() for part in pair.partition("="))
+            if not (account and equals and unit):
+                raise ValueError(f"not an account=UNIT pair: {pair!r}")
+            if account in pairs and pairs[account] != unit:
+                raise ValueError(f"account {account!r} is given two units")
+            pairs[account] = unit
+        return pairs
 
     @field_validator("operator_webhook", mode="before")
     @classmethod

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from papi_etl import calendar
+from papi_etl import calendar, markup
 from papi_etl.errors import PapiError
 from papi_etl.forms.template import unit_of
 from papi_etl.plan.model import Plan
+from papi_etl.schema import INDICATOR_SHEET, TASK_SHEET
 from papi_etl.store import schema
 from papi_etl.store.types import LOCAL_ZONE, now
 from papi_etl.validation import outcome
@@ -222,6 +223,33 @@ def accept(session: Session, submission_id: int, finding_id: int, reason: str, b
     )
 
 
+def as_markdown(findings: list[OpenFinding], period: str) -> str:
+    """The queue as a Markdown table, for the steward's view in the Prefect UI. Values and
+    messages quote what units typed, so every cell is escaped (`papi_etl.markup`)."""
+    lines = [
+        f"# Lỗi chưa xử lý kỳ {markup.md(period)} / open findings",
+        "",
+        markup.md_row(("ID", "đơn vị", "báo cáo", "sheet", "dòng", "cột", "lỗi", "gợi ý")),
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in findings:
+        lines.append(
+            markup.md_row(
+                (
+                    f.finding_id,
+                    f.unit,
+                    f"{f.submission_id} (v{f.version})",
+                    f.sheet,
+                    f.row or "",
+                    f.field,
+                    f.message_vi,
+                    f.hint or "",
+                )
+            )
+        )
+    return "\n".join(lines)
+
+
 def open_findings(
     session: Session, plan: Plan, period: str | None = None, unit: str | None = None
 ) -> list[OpenFinding]:
@@ -277,3 +305,64 @@ def open_findings(
         )
         for finding, submission in rows
     ]
+
+
+@dataclass(frozen=True)
+class AcceptedException:
+    """A finding of a current report that the steward accepted, with the first decision
+    to accept it. `subject` is the task or indicator code of the row it is about ('' for
+    the whole report or sheet)."""
+
+    unit: str
+    period: str
+    version: int
+    sheet: str
+    row: int
+    field: str
+    subject: str
+    message_vi: str
+    decision: Decided
+
+
+def accepted(session: Session, plan: Plan, period: str) -> list[AcceptedException]:
+    """The exceptions accepted in the period's current reports, by unit (the plan's order)
+    then place in the file: what the consolidated report must name, with the reason."""
+    code = calendar.period(plan, period).code
+    sub, finding = schema.Submission, schema.Finding
+    task, value = schema.SubmissionTask, schema.IndicatorValue
+    query = (
+        select(finding, sub, task.task_code, value.indicator_code)
+        .join(sub, finding.submission_id == sub.id)
+        .outerjoin(task, (task.submission_id == sub.id) & (task.row_number == finding.row))
+        .outerjoin(value, (value.submission_id == sub.id) & (value.row_number == finding.row))
+        .where(
+            sub.plan_id == plan.id,
+            sub.period_code == code,
+            sub.status != schema.SubmissionStatus.SUPERSEDED,
+            finding.state == schema.FindingState.ACCEPTED,
+        )
+        .options(selectinload(finding.decisions))
+    )
+    units = {u.code: i for i, u in enumerate(plan.units)}
+    found = []
+    for item, submission, task_code, indicator_code in session.execute(query).all():
+        first = next(
+            (d for d in item.decisions if d.decision is schema.Decision.ACCEPT_EXCEPTION), None
+        )
+        if first is None:  # accepted rows always have their decision; none is no exception
+            continue
+        subject = {TASK_SHEET: task_code, INDICATOR_SHEET: indicator_code}.get(item.sheet)
+        found.append(
+            AcceptedException(
+                unit=submission.unit_code,
+                period=submission.period_code,
+                version=submission.version,
+                sheet=item.sheet,
+                row=item.row,
+                field=item.field,
+                subject=subject or "",
+                message_vi=item.message_vi,
+                decision=_decided(first),
+            )
+        )
+    return sorted(found, key=lambda e: (units.get(e.unit, len(units)), e.sheet, e.row, e.field))

@@ -15,17 +15,8 @@ from tasks.artifacts import markdown
 def open_findings(workspace: Workspace, period: str) -> list[steward.OpenFinding]:
     with workspace.sessions() as session:
         found = steward.open_findings(session, workspace.plan, period=period)
-    lines = [
-        f"# Lỗi chưa xử lý kỳ {period} / open findings\n",
-        "| ID | đơn vị | báo cáo | sheet | dòng | cột | lỗi | gợi ý |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for f in found:
-        lines.append(
-            f"| {f.finding_id} | {f.unit} | {f.submission_id} (v{f.version}) | {f.sheet} | "
-            f"{f.row or ''} | {f.field} | {f.message_vi} | {f.hint} |"
-        )
-    markdown.fn("open-findings", period, "\n".join(lines), "Lỗi chưa xử lý / open findings")
+    text = steward.as_markdown(found, period)
+    markdown.fn("open-findings", period, text, "Lỗi chưa xử lý / open findings")
     return found
 
 

@@ -11,6 +11,7 @@ import typer
 from papi_etl import calendar
 from papi_etl.cli.context import JsonOption, PlanOption, echo, emit_json
 from papi_etl.cli.context import plan as load_plan
+from papi_etl.cli.plan_import_command import plan_import
 from papi_etl.plan import assignments, load, summary
 from papi_etl.plan.model import Plan, UnitKind
 
@@ -85,3 +86,6 @@ def check(
     loaded = load(file)
     echo(f"OK: {file} is a valid plan ({loaded.plan.id} v{loaded.plan.version}).")
     echo(f"    {_figures(loaded.plan)}")
+
+
+app.command(name="import")(plan_import)

@@ -61,6 +61,11 @@ def report(
     kind = "báo cáo bổ sung" if produced.supplementary else "báo cáo"
     if produced.created:
         echo(f"Đã lập {kind} {produced.period}, phiên bản {produced.version}:")
+    elif produced.copied:
+        echo(
+            f"Nội dung không đổi: đã chép {kind} {produced.period}, phiên bản "
+            f"{produced.version} vào {produced.folder}:"
+        )
     elif produced.written:
         echo(f"Nội dung không đổi; đã tạo lại tệp của phiên bản {produced.version}:")
     else:
@@ -69,5 +74,11 @@ def report(
         echo(f"  * {line}")
     for role in ("docx", "pdf", "xlsx", "html", "md"):
         echo(f"  {role:<5} {produced.paths[role]}")
-    state = "new version" if produced.created else "unchanged"
+    state = (
+        "new version"
+        if produced.created
+        else "unchanged, copied"
+        if produced.copied
+        else "unchanged"
+    )
     echo(f"Report {produced.period} v{produced.version} ({state}) in {produced.folder}")

@@ -15,8 +15,8 @@ and nothing else, whatever the bytes; its `code` is one of `RejectionCode`:
     unknown_task, unknown_indicator
     mixed_units, mixed_periods                one file, one unit, one period
 
-(`unknown_unit_folder`, `wrong_unit` and `period_not_started` are raised at intake, by
-`papi_etl.ingest`, which knows who sent a file and when.)
+(`unknown_unit_folder`, `unknown_sender`, `wrong_unit` and `period_not_started` are raised
+at intake, by `papi_etl.ingest`, which knows who sent a file and when.)
 
 `write` produces each form from a Submission (the XLSX form is the unit's template filled
 with the submission's rows), for synthetic data and for round-trip tests.

@@ -23,6 +23,7 @@ from papi_etl.forms.numbers import format_number
 from papi_etl.forms.rejection import RejectedSubmission, RejectionCode
 from papi_etl.forms.rows import Record, Table
 from papi_etl.plan.model import Plan
+from papi_etl.spreadsheet_text import csv_field, csv_value
 from papi_etl.submission import Submission
 
 _TABLE = Table("tệp CSV", "the CSV file", "dòng", "line")
@@ -78,7 +79,9 @@ def _records(text: str) -> tuple[list[Record], list[Record]]:
     found = layout.find(head, layout.CSV, _TABLE)
     tables: dict[str, list[Record]] = {schema.TASK: [], schema.INDICATOR: []}
     for number, cells in chain(head[found.index + 1 :], numbered):
-        picked = {k: cells[i] if i < len(cells) else "" for k, i in found.columns.items()}
+        picked = {
+            k: csv_value(cells[i]) if i < len(cells) else "" for k, i in found.columns.items()
+        }
         if rows.is_blank(picked):
             continue
         record = Record(number, picked)
@@ -104,34 +107,37 @@ def read(content: bytes, plan: Plan) -> Submission:
 
 
 def write(submission: Submission, path: Path) -> None:
-    """The submission as a CSV form: UTF-8 with a BOM (so Excel shows Vietnamese), ','."""
+    """The submission as a CSV form: UTF-8 with a BOM (so Excel shows Vietnamese), ','.
+
+    Text that starts like a formula is written with a leading apostrophe
+    (`spreadsheet_text.csv_field`), which `read` removes; a value that is a number is
+    written as the number.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         out = csv.DictWriter(file, fieldnames=layout.CSV.keys, restval="")
         out.writeheader()
         for task in submission.tasks:
-            out.writerow(
-                {
-                    schema.UNIT: task.unit or submission.unit,
-                    schema.PERIOD: task.period or submission.period,
-                    schema.TASK: task.task,
-                    schema.STATUS: task.status,
-                    schema.RESULT: task.result,
-                    schema.EVIDENCE: task.evidence,
-                    schema.DIFFICULTIES: task.difficulties,
-                    schema.PROPOSALS: task.proposals,
-                }
-            )
+            fields = {
+                schema.UNIT: task.unit or submission.unit,
+                schema.PERIOD: task.period or submission.period,
+                schema.TASK: task.task,
+                schema.STATUS: task.status,
+                schema.RESULT: task.result,
+                schema.EVIDENCE: task.evidence,
+                schema.DIFFICULTIES: task.difficulties,
+                schema.PROPOSALS: task.proposals,
+            }
+            out.writerow({key: csv_field(value) for key, value in fields.items()})
         for indicator in submission.indicators:
-            value = indicator.value_text
-            if not value and indicator.value is not None:
-                value = format_number(indicator.value)
-            out.writerow(
-                {
-                    schema.UNIT: indicator.unit or submission.unit,
-                    schema.PERIOD: indicator.period or submission.period,
-                    schema.INDICATOR: indicator.indicator,
-                    schema.VALUE: value,
-                    schema.NOTE: indicator.note,
-                }
-            )
+            fields = {
+                schema.UNIT: indicator.unit or submission.unit,
+                schema.PERIOD: indicator.period or submission.period,
+                schema.INDICATOR: indicator.indicator,
+                schema.VALUE: indicator.value_text,
+                schema.NOTE: indicator.note,
+            }
+            row = {key: csv_field(value) for key, value in fields.items()}
+            if not indicator.value_text and indicator.value is not None:
+                row[schema.VALUE] = format_number(indicator.value)  # a number, never escaped
+            out.writerow(row)

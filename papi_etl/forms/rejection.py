@@ -37,6 +37,7 @@ class RejectionCode(StrEnum):
     # Checked when the file is taken in, against who sent it and when (papi_etl.ingest).
     UNKNOWN_UNIT_FOLDER = "unknown_unit_folder"
     WRONG_UNIT = "wrong_unit"
+    UNKNOWN_SENDER = "unknown_sender"
     PERIOD_NOT_STARTED = "period_not_started"
 
 

@@ -8,8 +8,10 @@ and json only ever see bytes that are bounded and of the form they expect.
 An XLSX is a zip of XML parts. Its entries' declared sizes bound what `zipfile` will ever
 inflate (it stops at the declared size and checks the CRC), so bounding the declared sizes
 bounds the memory and time of everything after. XML entity declarations have no place in
-an Office file and are what every XML bomb needs; they are refused here, and openpyxl
-parses through defusedxml as a second line.
+an Office file and are what every XML bomb and external entity (XXE) needs; they are refused
+here in every part but images, and openpyxl parses through defusedxml as a second line. A
+zip whose headers understate an entry's size (a "lying" bomb) is cut at the declared size
+by `zipfile`, which then fails the CRC: a corrupt workbook, for a few kilobytes of memory.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _DECLARATIONS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _OVERLAP = max(len(m) for m in _DECLARATIONS)
+_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg")
 
 
 def _size(count: int) -> str:
@@ -172,7 +175,10 @@ def check_workbook(content: bytes) -> None:
             if "xl/workbook.xml" not in names:
                 raise _not_xlsx(names)
             for entry in entries:
-                if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                # Every part but images, whatever its name: the workbook's relationships may
+                # point openpyxl at a sheet named "sheet1.dat". (An image that a workbook
+                # passes off as a sheet still meets defusedxml.)
+                if not entry.filename.lower().endswith(_IMAGES):
                     _scan_xml(archive, entry)
     except RejectedSubmission:
         raise

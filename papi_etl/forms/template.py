@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -31,6 +30,7 @@ from papi_etl.forms.numbers import format_number
 from papi_etl.plan import assignments
 from papi_etl.plan.model import Indicator, Plan, Unit, ValueType
 from papi_etl.schema import TaskStatus
+from papi_etl.spreadsheet_text import put
 from papi_etl.submission import Submission
 
 GUIDE_SHEET = "HuongDan"
@@ -100,15 +100,6 @@ def _range(indicator: Indicator) -> str:
     return f"{format_number(indicator.range.min)} – {format_number(indicator.range.max)}"
 
 
-def _put(cell: Cell, value: object) -> None:
-    """Writes a value as data: text never becomes a formula nor keeps XML-illegal bytes."""
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
 def _lines(text: str, width: float) -> int:
     """Lines `text` wraps to in a column `width` characters wide.
 
@@ -140,7 +131,7 @@ def _title(sheet: Worksheet, plan: Plan, unit: Unit, period: Period, heading: st
     )
     for row, line in enumerate(lines, start=1):
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row=row, column=1, value=line)
+        cell = put(sheet.cell(row=row, column=1), line)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = Font(bold=row in (1, 5), size=14 if row == 1 else 11, italic=row == 6)
         extra = 6 if row == 1 else 0  # the heading is 14 points high
@@ -152,16 +143,18 @@ def _table(sheet: Worksheet, table: Layout, rows: Sequence[dict[str, object]]) -
     locked = {schema.UNIT, schema.PERIOD, schema.TASK, schema.INDICATOR}
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.cell(row=HEADER_ROW, column=index, value=column.header).style = _HEADER.name
-        sheet.cell(row=KEY_ROW, column=index, value=column.key).font = Font(size=8, color="808080")
+        header = sheet.cell(row=HEADER_ROW, column=index)
+        header.style = _HEADER.name
+        put(header, column.header)
+        put(sheet.cell(row=KEY_ROW, column=index), column.key).font = Font(size=8, color="808080")
         if column.read_only or column.key in locked:
             style = _LOCKED.name
         else:
             style = _INPUT.name if column.key == schema.VALUE else _INPUT_TEXT.name
         for offset, values in enumerate(rows):
             cell = sheet.cell(row=FIRST_ROW + offset, column=index)
-            _put(cell, values.get(column.key))
             cell.style = style
+            put(cell, values.get(column.key))
     sheet.row_dimensions[HEADER_ROW].height = 3 * _LINE_POINTS
     sheet.row_dimensions[KEY_ROW].hidden = True
     for offset, values in enumerate(rows):
@@ -274,7 +267,7 @@ def _guide(sheet: Worksheet, plan: Plan, unit: Unit, period: Period) -> None:
     ]
     sheet.column_dimensions["A"].width = 110
     for row, line in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=line)
+        cell = put(sheet.cell(row=row, column=1), line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(bold=row == 1, size=14 if row == 1 else 11)
         sheet.row_dimensions[row].height = _lines(line, 110) * _LINE_POINTS + (6 if row == 1 else 0)

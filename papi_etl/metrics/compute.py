@@ -40,7 +40,12 @@ Definitions (DHIS2's reporting metrics, adapted to the plan):
   is NaN, not 0. `previous_value` is the same aggregate over the previous period of the
   same year (the counted reports of that period), `change` the difference: since every
   report of 461/KH-UBND covers the year to date, a cumulative indicator's change is what
-  was added during the period, and its latest value is its `year_to_date`.
+  was added during the period, and its latest value is its `year_to_date`. `year_ago_value`
+  is the aggregate of the period a year earlier (`calendar.year_ago`: the same period of
+  the previous year, or, for the first report of a year, the previous year's last report),
+  `year_ago_change` the difference, `year_ago_ratio` this period's value as a percentage of
+  it; a sum since New Year compared with a longer span (2019-Q1 with the whole of 2018)
+  gets no `year_ago_trend`. A trend is judged on the change rounded to one decimal.
 - lagging: late, missing, invalid or unvalidated reports, and, in a period whose span ends
   after 30 June, task rows still "chua_trien_khai".
 - PAPI context: PAPI publishes year Y's scores around April of Y+1; they are taken as
@@ -68,6 +73,9 @@ STATUSES = tuple(status.value for status in TaskStatus)
 NOT_RATED = TaskStatus.KHONG_PHAT_SINH.value
 NOT_STARTED = TaskStatus.CHUA_TRIEN_KHAI.value
 
+# Figures are reported to one decimal at most: a smaller change is no change.
+CHANGE_DECIMALS = 1
+
 # PAPI results of year Y are published in April of Y+1: usable from this day of Y+1.
 PAPI_AVAILABLE_FROM = (5, 1)
 
@@ -88,7 +96,18 @@ SUBMISSION_COLUMNS = (
     "received_at",
     "open_findings",
 )
-TASK_ROW_COLUMNS = ("period", "unit", "task", "status", "difficulties", "proposals")
+TASK_ROW_COLUMNS = (
+    "period",
+    "unit",
+    "task",
+    "status",
+    "result",
+    "evidence",
+    "difficulties",
+    "proposals",
+)
+# The columns of `counted_task_rows`.
+COUNTED_TASK_ROW_COLUMNS = ("unit", "task", "dimension", "status", "result", "evidence")
 INDICATOR_ROW_COLUMNS = ("period", "unit", "indicator", "value", "not_applicable")
 PAPI_SCORE_COLUMNS = ("year", "province", "estimate", "D1", "D2", "D3", "D4", "D5", "D6")
 PAPI_TARGET_COLUMNS = ("dimension", "operator", "target", "from_year", "to_year")
@@ -107,7 +126,7 @@ class MetricInputs:
         (a `SubmissionStatus` value), on_time (bool: of the FIRST version), received_at
         (aware datetime: the FIRST version's arrival), open_findings (int).
     task_rows: the task rows of those submissions, as given. Columns: period, unit, task,
-        status, difficulties, proposals.
+        status, result, evidence, difficulties, proposals.
     indicator_rows: their indicator rows. Columns: period, unit, indicator, value (float,
         NaN when not a number), not_applicable (bool).
     papi_scores: the city's PAPI scores, as in plans/reference/papi-hcmc-scores.csv
@@ -242,13 +261,30 @@ def _counted_units(inputs: MetricInputs, period_code: str) -> pd.Series:
 def _matched_rows(
     inputs: MetricInputs, period_code: str, counted: pd.Series, required: pd.DataFrame
 ) -> pd.DataFrame:
-    """unit, task, dimension, status: the valid task rows of counted reports, once each."""
+    """unit, task, dimension, status, result, evidence: the valid task rows of counted
+    reports, once each."""
     rows = inputs.task_rows
     rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted)]
-    rows = rows.assign(task=_text(rows["task"]), status=_text(rows["status"]))
+    rows = rows.assign(
+        task=_text(rows["task"]),
+        status=_text(rows["status"]),
+        result=_text(rows["result"]).fillna(""),
+        evidence=_text(rows["evidence"]).fillna(""),
+    )
     rows = rows[rows["status"].isin(STATUSES)]
-    matched = rows[["unit", "task", "status"]].merge(required, on=["unit", "task"], how="inner")
-    return matched.drop_duplicates(["unit", "task"], keep="first").reset_index(drop=True)
+    given = rows[["unit", "task", "status", "result", "evidence"]]
+    matched = given.merge(required, on=["unit", "task"], how="inner")
+    matched = matched.drop_duplicates(["unit", "task"], keep="first").reset_index(drop=True)
+    return matched[list(COUNTED_TASK_ROW_COLUMNS)].astype({"result": object, "evidence": object})
+
+
+def counted_task_rows(plan: Plan, metrics: PeriodMetrics, inputs: MetricInputs) -> pd.DataFrame:
+    """The task rows the metrics of `metrics`' period count (counted reports, a task the unit
+    must report, one of the four statuses, a task given twice counted once), with what the
+    unit wrote: columns unit, task, dimension, status, result, evidence, in the order given.
+    `inputs` must be those the metrics were computed from."""
+    counted = metrics.units.loc[metrics.units["counted"], "unit"]
+    return _matched_rows(inputs, metrics.period_code, counted, _required(plan))
 
 
 # --- the parts ------------------------------------------------------------------------
@@ -453,34 +489,61 @@ def _previous_period(plan: Plan, period: calendar.Period) -> calendar.Period | N
     return earlier[-1] if earlier else None
 
 
+def _trend(change: pd.Series, better: pd.Series) -> pd.Series:
+    """ "improved", "worsened" or "unchanged" by the indicator's `better`; None without a
+    change. A change smaller than the precision figures are reported at (one decimal) is no
+    change: "+0,0" is never an improvement."""
+    sign = np.sign(change.round(CHANGE_DECIMALS)) * np.where(better == "lower", -1, 1)
+    trend = pd.Series(
+        np.select([sign > 0, sign < 0, sign == 0], ["improved", "worsened", "unchanged"], ""),
+        index=change.index,
+    )
+    return trend.astype(object).where(change.notna(), None)
+
+
+def _aggregate_of(
+    plan_indicators: pd.DataFrame,
+    owed: pd.DataFrame,
+    inputs: MetricInputs,
+    period: calendar.Period | None,
+) -> pd.Series:
+    """Each indicator's aggregate over the counted reports of `period` (NaN without one)."""
+    if period is None:
+        return pd.Series(np.nan, index=plan_indicators.index)
+    counted = _counted_units(inputs, period.code)
+    values = _indicator_values(inputs, period.code, counted, owed)
+    return _aggregate(plan_indicators, values)["value"].astype(float)
+
+
 def _indicators(
     plan: Plan, period: calendar.Period, inputs: MetricInputs, counted: pd.Series
 ) -> pd.DataFrame:
     plan_indicators = _plan_indicators(plan)
     owed = _indicator_units(plan)
     now = _aggregate(plan_indicators, _indicator_values(inputs, period.code, counted, owed))
-    previous = _previous_period(plan, period)
-    if previous is not None:
-        before_counted = _counted_units(inputs, previous.code)
-        before = _aggregate(
-            plan_indicators, _indicator_values(inputs, previous.code, before_counted, owed)
-        )["value"]
-    else:
-        before = pd.Series(np.nan, index=plan_indicators.index)
+    before = _aggregate_of(plan_indicators, owed, inputs, _previous_period(plan, period))
+    earlier = calendar.year_ago(plan, period)
+    year_ago = _aggregate_of(plan_indicators, owed, inputs, earlier)
     change = now["value"] - before
-    sign = np.sign(change) * np.where(plan_indicators["better"] == "lower", -1, 1)
-    trend = pd.Series(
-        np.select([sign > 0, sign < 0, sign == 0], ["improved", "worsened", "unchanged"], ""),
-        index=plan_indicators.index,
-    )
+    year_ago_change = now["value"] - year_ago
+    better = plan_indicators["better"]
     cumulative = plan_indicators["aggregate_periods"] == "cumulative"
+    # A sum since New Year over a shorter span than the year-earlier one (2019-Q1 against
+    # the whole of 2018) is bound to be smaller: it is given as a share, not judged. A rate
+    # or a mean of such sums is judged.
+    grows = cumulative & (plan_indicators["aggregate_units"] == UnitAggregation.SUM.value)
+    judged = ~grows | (earlier is not None and earlier.kind == period.kind)
     return plan_indicators.drop(columns=["numerator", "denominator"]).assign(
         value=now["value"],
         units_reporting=now["units_reporting"],
-        previous_value=before.astype(float),
+        previous_value=before,
         change=change.astype(float),
         year_to_date=now["value"].where(cumulative),
-        trend=trend.astype(object).where(change.notna(), None),
+        trend=_trend(change, better),
+        year_ago_value=year_ago,
+        year_ago_change=year_ago_change.astype(float),
+        year_ago_trend=_trend(year_ago_change, better).where(judged, None),
+        year_ago_ratio=_percent(now["value"], year_ago).astype(float),
     )
 
 
@@ -633,6 +696,8 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
     year (for the change of indicators); frames are never modified.
     """
     zone = plan.calendar.timezone
+    previous = _previous_period(plan, period)
+    year_ago = calendar.year_ago(plan, period)
     expected = _expected_units(plan)
     required = _required(plan)
     dimensions = _dimensions(plan)
@@ -717,4 +782,8 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         papi_estimate=papi_estimate,
         papi_published_by=period.ends,
         status_weights=weights,
+        previous_period=previous.code if previous else None,
+        previous_label=previous.label_vi if previous else None,
+        year_ago_period=year_ago.code if year_ago else None,
+        year_ago_label=year_ago.label_vi if year_ago else None,
     )

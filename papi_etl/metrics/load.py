@@ -1,10 +1,11 @@
 """The frames `metrics.compute` needs, read from the store and the reference files.
 
 For a period, `inputs(...)` reads the current (not superseded) submission of every unit for
-that period and for the earlier periods of the same year (the previous period's indicator
-values give the change), with their task and indicator rows and their open findings. A
-report's on-time flag and arrival are those of its FIRST version: a correction sent after
-the deadline does not make a report that arrived on time late (see `metrics.compute`).
+that period, for the earlier periods of the same year (the previous period's indicator
+values give the change) and for the period a year earlier (`calendar.year_ago`), with their
+task and indicator rows and their open findings. A report's on-time flag and arrival are
+those of its FIRST version: a correction sent after the deadline does not make a report
+that arrived on time late (see `metrics.compute`).
 """
 
 from __future__ import annotations
@@ -60,8 +61,12 @@ def inputs(
     papi_scores: Path | None = PAPI_SCORES,
     papi_targets: Path | None = PAPI_TARGETS,
 ) -> MetricInputs:
-    """The `MetricInputs` of `period` (None for a reference file: no PAPI context)."""
+    """The `MetricInputs` of `period` (None for a reference file: no PAPI context): its
+    year to date and the period it compares with a year earlier."""
     codes = year_to_date(plan, period)
+    year_ago = calendar.year_ago(plan, period)
+    if year_ago is not None:
+        codes.append(year_ago.code)
     sub = schema.Submission
     versions = pd.DataFrame(
         session.execute(
@@ -115,6 +120,8 @@ def inputs(
                 sub.unit_code,
                 task.task_code,
                 task.status,
+                task.result,
+                task.evidence,
                 task.difficulties,
                 task.proposals,
             )

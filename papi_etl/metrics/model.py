@@ -96,7 +96,11 @@ class PeriodMetrics:
         same aggregate for the previous period of the same year, NaN for the first),
         change (value - previous_value), year_to_date (cumulative indicators: the latest
         cumulative value, i.e. `value`; NaN for the others), trend ("improved", "worsened",
-        "unchanged", or None when there is no change to judge; uses `better`).
+        "unchanged", or None when there is no change to judge; uses `better`; a change
+        that rounds to 0,0 is "unchanged"), year_ago_value (the same aggregate for the
+        period `year_ago_period`, NaN without one), year_ago_change, year_ago_ratio
+        (value / year_ago_value x 100), year_ago_trend (None, too, for a sum since New
+        Year whose year-earlier period is longer: 2019-Q1 against the whole of 2018).
     ward_ranking: the wards, best first. Columns: rank (Int64, 1..n over wards with a counted
         report, <NA> for the others, listed last), unit, name, implementation_index,
         completeness, on_time. Ties on the index are broken, in order, by: on time before
@@ -119,6 +123,13 @@ class PeriodMetrics:
     papi_estimate: their estimate type ("unweighted", ...), or None.
     papi_published_by: the date used to choose them (the period's end).
     status_weights: the plan's weights used in the index, by status code.
+    previous_period, previous_label: the previous period of the same year (the one
+        `indicators.previous_value` is of), its code and Vietnamese label; None for a year's
+        first period.
+    year_ago_period, year_ago_label: the period compared with a year earlier
+        (`calendar.year_ago`: the same period of the previous year or, for the first report
+        of a year, the previous year's last report), its code and Vietnamese label; None
+        when the plan has none.
     """
 
     plan_id: str
@@ -154,6 +165,10 @@ class PeriodMetrics:
     papi_estimate: str | None = None
     papi_published_by: dt.date | None = None
     status_weights: dict[str, float] = field(default_factory=dict)
+    previous_period: str | None = None
+    previous_label: str | None = None
+    year_ago_period: str | None = None
+    year_ago_label: str | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by field name, in declaration order."""

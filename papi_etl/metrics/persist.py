@@ -7,7 +7,7 @@ are WHOLE ('') when a metric is not split that way. Metric names:
   `reporting_rate`, `on_time_reporting_rate` (all units; `<name>:<unit kind>` per kind),
   `completeness_rate`, `left_out_reports` (and `:invalid`, `:not_validated`),
   `lagging:<reason>`, and per indicator `indicator:<code>:value`, `:previous`, `:change`,
-  `:year_to_date`, `:units`;
+  `:year_to_date`, `:units`, `:year_ago`, `:year_ago_change`, `:year_ago_ratio`;
 - unit U, dimension '': `received`, `on_time`, `counted` (1/0; on_time NULL when nothing
   came), `open_findings`, `required_rows`, `valid_rows`, `completeness`, `ward_rank`;
 - unit U or '', dimension D or '': `tasks:<status>`, `task_share:<status>` (counts and %),
@@ -97,6 +97,9 @@ def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
         yield WHOLE, WHOLE, f"{stem}:change", row.change
         yield WHOLE, WHOLE, f"{stem}:year_to_date", row.year_to_date
         yield WHOLE, WHOLE, f"{stem}:units", row.units_reporting
+        yield WHOLE, WHOLE, f"{stem}:year_ago", row.year_ago_value
+        yield WHOLE, WHOLE, f"{stem}:year_ago_change", row.year_ago_change
+        yield WHOLE, WHOLE, f"{stem}:year_ago_ratio", row.year_ago_ratio
 
 
 def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:

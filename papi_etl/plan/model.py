@@ -67,15 +67,46 @@ class Group(Frozen):
     kinds: list[UnitKind] = Field(min_length=1)
 
 
+class LegalReference(Frozen):
+    """A legal document a task cites: "Nghị định số 159/2016/NĐ-CP ngày 29 tháng 11 năm 2016
+    của Chính phủ" is kind "Nghị định", number "159/2016/NĐ-CP", its date and issuer.
+
+    A law or ordinance cited by name alone ("Luật Thanh tra") has a `name` and no number;
+    `article` is the part cited ("Điều 125", "Chương V")."""
+
+    kind: NfcText
+    number: NfcText | None = None
+    date: dt.date | None = None
+    issuer: NfcText | None = None
+    name: NfcText | None = None
+    article: NfcText | None = None
+
+    @model_validator(mode="after")
+    def _identified(self) -> LegalReference:
+        if self.number is None and self.name is None:
+            raise ValueError("a legal reference needs its number or its name")
+        return self
+
+
 class Task(Frozen):
     code: Code
     section: str = Field(description="Where the task stands in the document, e.g. 'II.1'")
     text: NfcText
+    title: NfcText | None = Field(
+        default=None,
+        description="A short name for tables, chosen by the plan's stewards (not in the document)",
+    )
     lead_units: list[Code] = Field(min_length=1)
     coordinating_units: list[Code] = []
     reporting_units: list[Code] = Field(min_length=1)
     inferred: bool = False
     inference_note: NfcText | None = None
+    legal_references: list[LegalReference] = Field(
+        default=[], description="The legal documents the task's text cites"
+    )
+    timeframe: NfcText | None = Field(
+        default=None, description="When the task is due, as the document says ('Quý II/2024')"
+    )
 
     @model_validator(mode="after")
     def _inference_explained(self) -> Task:
@@ -255,7 +286,15 @@ class Document(Frozen):
     district: NfcText
     city: NfcText
     date: dt.date
+    place: NfcText | None = Field(
+        default=None, description="Where it was issued, as its header says ('Bình Tân')"
+    )
     signer: NfcText | None = None
+    signer_title: NfcText | None = None
+    recipients: list[NfcText] = Field(
+        default=[],
+        description='"Nơi nhận" of the document, one line each, without its final ";" or "."',
+    )
 
 
 class Plan(Frozen):

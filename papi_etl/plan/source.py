@@ -67,6 +67,16 @@ class PlanSource:
         )
 
 
+MAX_NODES = 200_000
+"""Values a plan file may hold once its YAML aliases are expanded; the bundled plan holds
+about 2,000. A short file whose aliases nest ("billion laughs" in YAML) would expand to
+billions, and must be refused, not walked."""
+
+
+class _TooLarge(Exception):
+    """The plan expands past MAX_NODES."""
+
+
 def _fail(path: str, line: int | None, message_en: str, message_vi: str) -> PlanError:
     return PlanError([PlanProblem(path, line, "", message_en, message_vi)])
 
@@ -96,6 +106,13 @@ def read(path: Path) -> PlanSource:
         ) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise _fail(
+            shown,
+            None,
+            "The file nests blocks or lists too deeply to be a plan.",
+            "Tệp kế hoạch lồng các khối hoặc danh sách quá sâu.",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -110,7 +127,17 @@ def read(path: Path) -> PlanSource:
         raise _fail(shown, None, "The plan file is empty.", "Tệp kế hoạch trống.")
     source = PlanSource(path=shown, data=None)
     problems: list[PlanProblem] = []
-    source.data = _to_data(root, (), source, problems, yaml.SafeLoader(""))
+    try:
+        source.data = _to_data(root, (), source, problems, yaml.SafeLoader(""), [MAX_NODES])
+    except (_TooLarge, RecursionError):
+        raise _fail(
+            shown,
+            None,
+            f"The file expands to more than {MAX_NODES:,} values (YAML aliases that nest, or "
+            "blocks nested too deeply): it is not a plan.",
+            f"Tệp kế hoạch khi triển khai các bí danh YAML có hơn {MAX_NODES:,} giá trị hoặc "
+            "lồng quá sâu: không phải một kế hoạch.",
+        ) from None
     if problems:
         raise PlanError(problems)
     return source
@@ -122,11 +149,25 @@ def _to_data(
     source: PlanSource,
     problems: list[PlanProblem],
     loader: yaml.SafeLoader,
+    budget: list[int],
 ) -> Any:
+    """The node as plain data; `budget` holds how many more values may be made."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     source.lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    source.problem(
+                        location,
+                        "A key must be a plain word, not a list or a block.",
+                        "Khóa phải là một từ, không phải danh sách hay khối.",
+                    )
+                )
+                continue
             key = str(loader.construct_object(key_node, deep=True))
             if key in mapping:
                 problems.append(
@@ -139,13 +180,13 @@ def _to_data(
                     )
                 )
                 continue
-            mapping[key] = _to_data(value_node, (*location, key), source, problems, loader)
+            mapping[key] = _to_data(value_node, (*location, key), source, problems, loader, budget)
             # A block's faults are shown at its key ("calendar:"), not at its first entry.
             source.lines[(*location, key)] = key_node.start_mark.line + 1
         return mapping
     if isinstance(node, yaml.SequenceNode):
         return [
-            _to_data(item, (*location, index), source, problems, loader)
+            _to_data(item, (*location, index), source, problems, loader, budget)
             for index, item in enumerate(node.value)
         ]
     try:

@@ -35,11 +35,16 @@ def _task_dict(plan: Plan, task: Task, indicators_by_task: dict[str, list[str]])
         "code": task.code,
         "section": task.section,
         "text": task.text,
+        "title": task.title,
         "lead_units": codes(task.lead_units),
         "coordinating_units": codes(task.coordinating_units),
         "reporting_units": codes(task.reporting_units),
         "inferred": task.inferred,
         "inference_note": task.inference_note,
+        "legal_references": [
+            ref.model_dump(mode="json", exclude_none=True) for ref in task.legal_references
+        ],
+        "timeframe": task.timeframe,
         "indicators": indicators_by_task.get(task.code, []),
     }
 

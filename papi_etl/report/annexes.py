@@ -6,36 +6,35 @@ that a figure in the body can be traced to the units that make it up.
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 
 import pandas as pd
 
 from papi_etl.metrics import ASSIGNMENTS, WHOLE, PeriodMetrics
 from papi_etl.metrics.model import ASSIGNMENTS_NAME_VI
 from papi_etl.plan.model import Plan
-from papi_etl.report import notation, sections
+from papi_etl.report import comparison, notation, reported
 from papi_etl.report.model import Num, Table
 from papi_etl.report.notation import Fmt
 from papi_etl.report.wording import (
     DIFFICULTIES_ANNEX,
     ESTIMATE_VI,
     INDEX_NAME,
+    INDICATORS_ANNEX,
     PROPOSALS_ANNEX,
     STATUS_ORDER,
-    TREND_VI,
     boolean_vi,
-    change_fmt,
     dimension_title,
-    indicator_fmt,
     short_names,
     unit_index,
 )
 from papi_etl.schema import TaskStatus
+from papi_etl.steward import AcceptedException
 
 AGGREGATION_VI = {
-    "sum": "Tổng các đơn vị",
-    "mean": "Trung bình các đơn vị",
-    "ratio_of_sums": "Tỷ lệ: tổng tử số / tổng mẫu số",
+    "sum": "Tổng",
+    "mean": "Trung bình",
+    "ratio_of_sums": "Tổng tử số / tổng mẫu số",
 }
 LAGGING_VI = {
     "late": "Gửi trễ hạn",
@@ -46,7 +45,7 @@ LAGGING_VI = {
 }
 
 
-def _units(metrics: PeriodMetrics) -> Table:
+def _units(metrics: PeriodMetrics, notes: dict[str, str]) -> Table:
     kinds = dict(zip(metrics.reporting["kind"], metrics.reporting["kind_label_vi"], strict=True))
     completeness = metrics.completeness.set_index("unit")["completeness"]
     index = unit_index(metrics)
@@ -65,7 +64,7 @@ def _units(metrics: PeriodMetrics) -> Table:
                 boolean_vi(u.counted),
                 Num(completeness.get(u.unit), Fmt.PERCENT),
                 Num(overall, Fmt.SCORE),
-                str(u.left_out_reason_vi or ""),
+                str(u.left_out_reason_vi or notes.get(u.unit, "")),
             )
         )
     return Table(
@@ -144,29 +143,26 @@ def _status_by_dimension(metrics: PeriodMetrics) -> Table:
 
 def _indicators(plan: Plan, metrics: PeriodMetrics) -> Table:
     by_code = {x.code: x for x in plan.indicators}
-    dimension_names = {d.code: dimension_title(d) for d in plan.dimensions}
-    dimension_names[ASSIGNMENTS] = ASSIGNMENTS_NAME_VI
+    numbers = {d.code: str(d.number) for d in plan.dimensions}
     rows = []
-    for r in metrics.indicators.itertuples():
-        fmt = indicator_fmt(by_code[r.indicator])
+    for _, r in metrics.indicators.iterrows():
+        how = AGGREGATION_VI.get(r["aggregate_units"], str(r["aggregate_units"]))
+        if r["aggregate_periods"] == "cumulative":
+            how += ", lũy kế"
         rows.append(
             (
-                str(r.indicator),
-                str(r.name_vi),
-                str(r.unit_of_measure),
-                dimension_names.get(r.dimension, str(r.dimension)),
-                AGGREGATION_VI.get(r.aggregate_units, str(r.aggregate_units)),
-                Num(r.units_reporting, Fmt.INTEGER),
-                Num(r.previous_value, fmt),
-                Num(r.value, fmt),
-                Num(r.change, change_fmt(fmt)),
-                Num(r.year_to_date, fmt),
-                TREND_VI.get(r.trend or "", notation.MISSING),
+                str(r["indicator"]),
+                str(r["name_vi"]),
+                str(r["unit_of_measure"]),
+                numbers.get(r["dimension"], str(r["dimension"])),
+                how,
+                Num(r["units_reporting"], Fmt.INTEGER),
+                *comparison.cells(metrics, r, by_code[r["indicator"]]),
             )
         )
     return Table(
         key="PL4 Chỉ tiêu",
-        title="Phụ lục 4. Các chỉ tiêu tổng hợp",
+        title=f"{INDICATORS_ANNEX}. Các chỉ tiêu tổng hợp",
         columns=(
             "Mã",
             "Chỉ tiêu",
@@ -174,15 +170,16 @@ def _indicators(plan: Plan, metrics: PeriodMetrics) -> Table:
             "Nội dung",
             "Cách tổng hợp",
             "Số đơn vị báo cáo",
-            "Kỳ trước",
-            "Kỳ này",
-            "Tăng/giảm",
-            "Lũy kế năm",
-            "Đánh giá",
+            *comparison.columns(metrics),
         ),
         rows=tuple(rows),
-        widths=(0.9, 4.6, 1.1, 2.2, 1.7, 1.1, 1.2, 1.2, 1.1, 1.2, 1.1),
-        note="Lũy kế năm: chỉ tiêu cộng dồn, tính từ đầu năm đến cuối kỳ báo cáo.",
+        widths=(0.8, 4.6, 1.1, 0.9, 2.2, 1.0, *comparison.widths(metrics)),
+        note=(
+            f"Nội dung: số thứ tự nội dung tại mục II; {ASSIGNMENTS}: {ASSIGNMENTS_NAME_VI}. "
+            "Cách tổng hợp: tổng, trung bình của các đơn vị hoặc tỷ lệ tổng tử số trên tổng "
+            "mẫu số; lũy kế: cộng dồn từ đầu năm đến cuối kỳ báo cáo"
+            + (f"; {compared}." if (compared := comparison.note(metrics)) else ".")
+        ),
     )
 
 
@@ -199,8 +196,8 @@ def _lagging(metrics: PeriodMetrics) -> Table:
         for number, r in enumerate(metrics.lagging.itertuples(), start=1)
     )
     return Table(
-        key="PL6 Đơn vị cần đôn đốc",
-        title="Phụ lục 6. Đơn vị gửi trễ, chưa gửi, chưa được tổng hợp và nhiệm vụ cần đôn đốc",
+        key="PL5 Đơn vị cần đôn đốc",
+        title="Phụ lục 5. Đơn vị gửi trễ, chưa gửi, chưa được tổng hợp và nhiệm vụ cần đôn đốc",
         columns=("STT", "Đơn vị", "Vấn đề", "Nhiệm vụ", "Chi tiết"),
         rows=rows,
         widths=(0.9, 3.2, 2.4, 1.1, 6.0),
@@ -208,17 +205,30 @@ def _lagging(metrics: PeriodMetrics) -> Table:
 
 
 def _texts(metrics: PeriodMetrics, frame: pd.DataFrame, key: str, title: str) -> Table:
+    """Each distinct text once, with every unit that wrote it and the tasks it wrote it on:
+    the same text on many tasks of many units is one row, and nothing is dropped."""
     names = short_names(metrics)
+    by_text: dict[str, dict[str, list[str]]] = {}
+    for r in frame.itertuples():
+        units = by_text.setdefault(str(r.text), {})
+        units.setdefault(names.get(r.unit, str(r.name)), []).append(str(r.task))
+    ordered = sorted(by_text.items(), key=lambda item: -len(item[1]))
     rows = tuple(
-        (Num(number, Fmt.INTEGER), names.get(r.unit, str(r.name)), str(r.task), str(r.text))
-        for number, r in enumerate(frame.itertuples(), start=1)
+        (
+            Num(number, Fmt.INTEGER),
+            text,
+            Num(len(units), Fmt.INTEGER),
+            "; ".join(f"{unit} ({', '.join(tasks)})" for unit, tasks in units.items()),
+        )
+        for number, (text, units) in enumerate(ordered, start=1)
     )
     return Table(
         key=key,
         title=title,
-        columns=("STT", "Đơn vị", "Nhiệm vụ", "Nội dung"),
+        columns=("STT", "Nội dung", "Số đơn vị", "Đơn vị nêu (nhiệm vụ)"),
         rows=rows,
-        widths=(0.9, 3.2, 1.1, 8.0),
+        widths=(0.7, 4.0, 1.0, 8.5),
+        note=f"{len(frame)} lượt nêu của các đơn vị, gộp theo nội dung.",
     )
 
 
@@ -241,8 +251,8 @@ def _papi(plan: Plan, metrics: PeriodMetrics) -> Table:
         for r in metrics.papi_context.itertuples()
     )
     return Table(
-        key="PL9 Điểm PAPI Thành phố",
-        title=f"Phụ lục 9. Điểm PAPI đã công bố của {plan.document.city}",
+        key="PL8 Điểm PAPI Thành phố",
+        title=f"Phụ lục 8. Điểm PAPI đã công bố của {plan.document.city}",
         columns=("Nội dung", "Điểm", "Mục tiêu", "Đánh giá", "Năm khảo sát", "Loại ước lượng"),
         rows=rows,
         widths=(4.6, 1.2, 1.3, 1.3, 1.3, 1.8),
@@ -255,35 +265,31 @@ def _papi(plan: Plan, metrics: PeriodMetrics) -> Table:
     )
 
 
-def tables(plan: Plan, metrics: PeriodMetrics) -> tuple[Table, ...]:
-    """Phụ lục 1-10, in the order the body refers to them."""
-    ranking = sections.ranking_table(metrics)
-    reporting = sections.reporting_table(metrics)
+def tables(
+    plan: Plan,
+    metrics: PeriodMetrics,
+    task_rows: pd.DataFrame,
+    exceptions: Sequence[AcceptedException],
+) -> tuple[Table, ...]:
+    """Phụ lục 1-9, in the order the body refers to them."""
     return (
-        _units(metrics),
+        _units(metrics, reported.exception_notes(exceptions)),
         _index_by_unit(plan, metrics),
         _status_by_dimension(metrics),
         _indicators(plan, metrics),
-        dataclasses.replace(
-            ranking, key="PL5 Xếp hạng phường", title="Phụ lục 5. Xếp hạng các phường"
-        ),
         _lagging(metrics),
         _texts(
             metrics,
             metrics.difficulties,
-            "PL7 Khó khăn vướng mắc",
+            "PL6 Khó khăn vướng mắc",
             f"{DIFFICULTIES_ANNEX}. Khó khăn, vướng mắc các đơn vị nêu",
         ),
         _texts(
             metrics,
             metrics.proposals,
-            "PL8 Đề xuất kiến nghị",
+            "PL7 Đề xuất kiến nghị",
             f"{PROPOSALS_ANNEX}. Đề xuất, kiến nghị của các đơn vị",
         ),
         _papi(plan, metrics),
-        dataclasses.replace(
-            reporting,
-            key="PL10 Tỷ lệ báo cáo",
-            title="Phụ lục 10. Tình hình gửi báo cáo theo loại đơn vị",
-        ),
+        reported.annex(plan, metrics, task_rows, exceptions),
     )

@@ -17,7 +17,13 @@ from papi_etl.plan.model import Plan
 from papi_etl.report import notation
 from papi_etl.report.model import Facts, IndicatorFigure
 from papi_etl.report.notation import Fmt
-from papi_etl.report.wording import district_index, indicator_fmt, quoted, short_names
+from papi_etl.report.wording import (
+    INDICATORS_ANNEX,
+    district_index,
+    indicator_fmt,
+    quoted,
+    short_names,
+)
 
 INDICATORS_LISTED = 15  # indicator changes spelled out; the rest are counted
 
@@ -117,7 +123,8 @@ def describe(previous: Mapping[str, Any], current: Facts) -> tuple[str, ...]:
     lines += indicator_lines[:INDICATORS_LISTED]
     if len(indicator_lines) > INDICATORS_LISTED:
         lines.append(
-            f"Và {len(indicator_lines) - INDICATORS_LISTED} chỉ tiêu khác thay đổi (xem Phụ lục 4)."
+            f"Và {len(indicator_lines) - INDICATORS_LISTED} chỉ tiêu khác thay đổi "
+            f"(xem {INDICATORS_ANNEX})."
         )
     found = tuple(line for line in lines if line)
     return found or (

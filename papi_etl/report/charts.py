@@ -35,17 +35,6 @@ STYLE = {
 }
 
 
-def font_files() -> dict[str, Path]:
-    """The DejaVu Sans faces shipped with matplotlib, by style (the PDF embeds them too)."""
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return {
-        "regular": folder / "DejaVuSans.ttf",
-        "bold": folder / "DejaVuSans-Bold.ttf",
-        "italic": folder / "DejaVuSans-Oblique.ttf",
-        "bold_italic": folder / "DejaVuSans-BoldOblique.ttf",
-    }
-
-
 def _ticks(axis: Axis, chart: Chart) -> None:
     """Five steps up to the scale's top (0, 2 ... 10; 0, 20 ... 100), written the Vietnamese
     way, whatever headroom the value labels need above the top."""
@@ -148,7 +137,7 @@ def _line(axes: Axes, chart: Chart) -> None:
 
 
 _DRAW = {"barh": _barh, "bar": _bar, "line": _line}
-_HEIGHT_IN = {"barh": 3.9, "bar": 3.4, "line": 3.4}
+_HEIGHT_IN = {"barh": 3.1, "bar": 2.7, "line": 2.8}
 
 
 def render(chart: Chart, path: Path) -> Path:

@@ -7,9 +7,10 @@ tables and chart specs, every text in Vietnamese. The DOCX, PDF, XLSX, Markdown 
 renderers only lay it out, so the formats cannot disagree, and the report's identity is a
 hash of this content (`fingerprint`), not of files that embed timestamps.
 
-Everything named comes from the plan (issuer, district, recipients, dimensions, tasks,
-indicators); the only fixed texts are those of the official form itself (the national
-heading, "BÁO CÁO", "Nơi nhận") and the report's own wording.
+Everything named comes from the plan (issuer, district, signer, "Nơi nhận", dimensions,
+tasks and their short titles, indicators) or from the store (the units' results and
+evidence, the steward's decisions); the only fixed texts are those of the official form
+itself (the national heading, "BÁO CÁO", "Nơi nhận") and the report's own wording.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
 import pandas as pd
 
 from papi_etl.metrics import PeriodMetrics
+from papi_etl.metrics.compute import COUNTED_TASK_ROW_COLUMNS
 from papi_etl.plan.model import Plan
 from papi_etl.report import annexes, changes_since, figures, sections, summary
 from papi_etl.report.model import Edition, Header, Report, Signature
 from papi_etl.report.wording import issuer_parts
+from papi_etl.steward import AcceptedException
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -42,21 +46,29 @@ def build(
     changes: tuple[str, ...],
     *,
     history: tuple[PeriodMetrics, ...] = (),
-    task_status: pd.DataFrame | None = None,
+    year_ago: PeriodMetrics | None = None,
+    task_rows: pd.DataFrame | None = None,
+    exceptions: Sequence[AcceptedException] = (),
     synthetic: bool = False,
     issued_on: dt.date | None = None,
 ) -> Report:
     """The report of `metrics`' period.
 
-    `history`: the metrics of the earlier periods of the same year, oldest first, for the
-    trend chart. `task_status`: counts of the counted reports' task rows by task and status
-    (columns task, status, units; see `report.task_status`), for each dimension's table of
-    tasks; without it the tables show the units that must report only. `synthetic`: some
-    counted report holds synthetic data (prints the notice). `issued_on`: the date line,
-    by default today in the plan's time zone.
+    `history`: the metrics of the earlier periods of the same year, oldest first, and
+    `year_ago` those of the period it compares with a year earlier (`calendar.year_ago`),
+    for the comparisons and the trend chart. `task_rows`: the task rows the metrics count,
+    with the units' results and evidence (`metrics.compute.counted_task_rows`), quoted by
+    each dimension and listed in the results annex; without them the report quotes none.
+    `exceptions`: the exceptions the steward accepted in the period (`steward.accepted`).
+    `synthetic`: some counted report holds synthetic data (prints the notice).
+    `issued_on`: the day the version is made (kept with the edition; the date line is left
+    to fill in), by default today in the plan's time zone.
     """
     if issued_on is None:
         issued_on = pd.Timestamp.now(tz=plan.calendar.timezone).date()
+    if task_rows is None:
+        task_rows = pd.DataFrame(columns=list(COUNTED_TASK_ROW_COLUMNS), dtype=object)
+    body = sections.body(plan, metrics, task_rows, exceptions, year_ago)
     return Report(
         plan_id=plan.id,
         period_code=metrics.period_code,
@@ -65,13 +77,17 @@ def build(
         subject=f"Kết quả thực hiện Kế hoạch cải thiện Chỉ số PAPI {metrics.period_label}",
         synthetic=synthetic,
         preamble=summary.preamble(plan, metrics),
-        summary=summary.summary(plan, metrics),
+        summary=summary.summary(plan, metrics, year_ago),
         attention=sections.late_and_missing(metrics),
-        sections=sections.body(plan, metrics, task_status),
-        annexes=annexes.tables(plan, metrics),
-        charts=figures.charts(plan, metrics, history),
+        sections=body,
+        annexes=annexes.tables(plan, metrics, task_rows, exceptions),
+        charts=figures.charts(plan, metrics, history, year_ago),
         recipients=_recipients(plan),
-        signature=Signature(f"TM. {issuer_parts(plan)[0].upper()}", "CHỦ TỊCH"),
+        signature=Signature(
+            f"TM. {issuer_parts(plan)[0].upper()}",
+            (plan.document.signer_title or "Chủ tịch").upper(),
+            plan.document.signer or "",
+        ),
         facts=changes_since.facts(plan, metrics),
         edition=Edition(version, supplementary, tuple(changes), issued_on),
     )
@@ -93,6 +109,11 @@ def _header(plan: Plan) -> Header:
 
 
 def _recipients(plan: Plan) -> tuple[str, ...]:
+    """ "Nơi nhận": the plan's own list (each line ends with ";", the last with "."); for a
+    plan that gives none, the report's recipients of the calendar and the archive."""
+    given = plan.document.recipients
+    if given:
+        return (*(f"{line};" for line in given[:-1]), f"{given[-1]}.")
     consolidating = next(
         (u for u in plan.units if u.code == plan.calendar.consolidating_unit), None
     )

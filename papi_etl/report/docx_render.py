@@ -3,13 +3,17 @@
 The form follows Nghị định 30/2020/NĐ-CP where python-docx allows: A4, margins 2 cm top
 and bottom, 3 cm left, 1.5 cm right, Times New Roman 13 pt (Word substitutes a metric
 twin where the font is missing), the issuing body and the national heading side by side,
-the number and the place and date under them, "Nơi nhận" at the bottom left and the
-signature block at the bottom right. Tables repeat their header row on every page; the
-annexes are on landscape pages, where their many columns fit.
+the number and the place and date under them (the date left to fill in), the page number
+at the top centre from page 2 on, "Nơi nhận" at the bottom left and the signature block at
+the bottom right, with room for the signature and the seal above the signer's name.
+Tables repeat their header row on every page and have the PDF's column widths, under which
+no number or word is broken (`widths`); the annexes are on landscape pages, where their
+many columns fit.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docx import Document
@@ -25,23 +29,22 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from papi_etl.report.model import (
-    Bullets,
-    Figure,
-    Num,
-    Paragraph,
-    Report,
-    Section,
-    Table,
-    cell_text,
-)
+from papi_etl.report import widths
+from papi_etl.report.model import Bullets, Figure, Num, Paragraph, Report, Section, Table
+from papi_etl.report.notation import NBSP
 from papi_etl.report.wording import lower_first
 
 FONT = "Times New Roman"
 BODY_PT = 13
-TABLE_PT = 10.5
+TABLE_PT = 10.0  # the largest table text, as in the PDF
+ANNEX_PT = 8.5
+CELL_MARGIN_PT = 2.5  # left and right of a cell's text, as in the PDF
 PORTRAIT_TEXT_CM = 21.0 - 3.0 - 1.5
 LANDSCAPE_TEXT_CM = 29.7 - 2.0 - 2.0
+FIGURE_CM = 12.0
+POINTS_PER_CM = 72 / 2.54
+WORD_JOINER = "\u2060"
+SYMBOL = re.compile(r"\S*\d\S*[/-]\S*|\S*[/-]\S*\d\S*")  # a word with a digit and a / or -
 WARNING = RGBColor(0xC0, 0x00, 0x00)
 CELL_STYLE = "Ô bảng"
 
@@ -140,22 +143,10 @@ def _notice(document: DocxDocument, notice: str) -> None:
     run.font.size = Pt(14)
 
 
-def _page_furniture(document: DocxDocument, report: Report) -> None:
-    """The synthetic-data warning at the top of every page after the first, which has it in
-    large type; the page number at the foot from page 2 on (Nghị định 30/2020/NĐ-CP)."""
-    section = document.sections[0]
-    section.different_first_page_header_footer = True
-    if report.notice:
-        paragraph = section.header.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(report.notice)
-        run.bold = True
-        run.font.size = Pt(10)
-        run.font.color.rgb = WARNING
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = footer.add_run()
-    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+def _field(paragraph: DocxParagraph, instruction: str) -> None:
+    """A field Word and LibreOffice compute when they lay the page out ("PAGE")."""
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), (None, instruction), ("end", None)):
         if tag:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), tag)
@@ -164,6 +155,24 @@ def _page_furniture(document: DocxDocument, report: Report) -> None:
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._r.append(element)
+
+
+def _page_furniture(document: DocxDocument, report: Report) -> None:
+    """The page number at the top centre from page 2 on (Nghị định 30/2020/NĐ-CP); the
+    synthetic-data warning at the foot of every page after the first, which has it in large
+    type at the top."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    number = section.header.paragraphs[0]
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(number, "PAGE")
+    if report.notice:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(report.notice)
+        run.bold = True
+        run.font.size = Pt(10)
+        run.font.color.rgb = WARNING
 
 
 def _repeat_header(row: _Row) -> None:
@@ -180,8 +189,32 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
+def _unbroken(text: str) -> str:
+    """The text with its numbers and document symbols ("22/CT-UBND", "84/2015/NĐ-CP") kept
+    on one line: Word and LibreOffice may break a line after a slash or a hyphen, which a
+    word joiner after each forbids. reportlab breaks only at spaces."""
+    return SYMBOL.sub(lambda match: re.sub(r"([/-])", "\\1" + WORD_JOINER, match[0]), text)
+
+
+def _cell_margins(table: DocxTable) -> None:
+    """Left and right cell margins as the PDF's, which the column widths count on."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(CELL_MARGIN_PT * 20)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def _write_cell(
-    cell: _Cell, text: str, style_id: str, *, bold: bool = False, right: bool = False
+    cell: _Cell,
+    text: str,
+    style_id: str,
+    size: float,
+    *,
+    bold: bool = False,
+    right: bool = False,
 ) -> None:
     # Size and spacing come from the cell style, set by its id: python-docx's `style` setter
     # looks the style up again on every call, which took most of the time of a large table.
@@ -190,28 +223,37 @@ def _write_cell(
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
+    run.font.size = Pt(size)
     if bold:
         run.bold = True
 
 
-def _table(document: DocxDocument, table: Table, width_cm: float) -> None:
+def _table(document: DocxDocument, table: Table, width_cm: float, largest: float) -> None:
     caption = _paragraph(
         document, table.title, bold=True, size=11.5, align=WD_ALIGN_PARAGRAPH.CENTER, after=3
     )
     caption.paragraph_format.keep_with_next = True
+    if table.stand_in:
+        _paragraph(document, table.stand_in, italic=True, size=10, after=8)
+        return
+    size, points = widths.fit(table, width_cm * POINTS_PER_CM, CELL_MARGIN_PT, largest)
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_margins(grid)
     style = document.styles[CELL_STYLE].style_id
     for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
-        _write_cell(cell, name, style, bold=True)
+        _write_cell(cell, name, style, size, bold=True)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _shade(cell, "D9E2F3")
     _repeat_header(grid.rows[0])
     for row, values in zip(grid.rows[1:], table.rows, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
-            _write_cell(cell, cell_text(value), style, right=isinstance(value, Num))
-    _widths(grid, table.widths, width_cm)
+            if isinstance(value, Num):  # a number is never broken: its spaces do not break
+                _write_cell(cell, value.text.replace(" ", NBSP), style, size, right=True)
+            else:
+                _write_cell(cell, _unbroken(value), style, size)
+    _widths(grid, tuple(points), sum(points) / POINTS_PER_CM)
     if table.note:
         _paragraph(document, table.note, italic=True, size=10, after=8)
     else:
@@ -238,9 +280,9 @@ def _section(document: DocxDocument, section: Section, charts: dict[str, Path]) 
                 )
                 paragraph.paragraph_format.first_line_indent = Cm(1)
         elif isinstance(block, Table):
-            _table(document, block, PORTRAIT_TEXT_CM)
+            _table(document, block, PORTRAIT_TEXT_CM, TABLE_PT)
         elif isinstance(block, Figure) and block.chart in charts:
-            document.add_picture(str(charts[block.chart]), width=Cm(PORTRAIT_TEXT_CM - 0.5))
+            document.add_picture(str(charts[block.chart]), width=Cm(FIGURE_CM))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _paragraph(
                 document, block.caption, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER
@@ -258,12 +300,14 @@ def _closing(document: DocxDocument, report: Report) -> None:
         paragraph = left.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.add_run(f"- {recipient}").font.size = Pt(11)
+    signature = report.signature
     _cell_paragraph(
         right,
         [
-            (report.signature.on_behalf, True, False, 13),
-            (report.signature.title, True, False, 13),
-            *(("", False, False, 13) for _ in range(4)),  # room for the signature and seal
+            (signature.on_behalf, True, False, 13),
+            (signature.title, True, False, 13),
+            *(("", False, False, 13) for _ in range(5)),  # room for the signature and seal
+            *(((signature.name, True, False, 14),) if signature.name else ()),
         ],
     )
     _widths(table, (8.0, 8.5), PORTRAIT_TEXT_CM)
@@ -283,7 +327,7 @@ def _annexes(document: DocxDocument, report: Report) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     for table in report.annexes:
-        _table(document, table, LANDSCAPE_TEXT_CM)
+        _table(document, table, LANDSCAPE_TEXT_CM, ANNEX_PT)
 
 
 def _setup(document: DocxDocument, report: Report) -> None:

@@ -1,30 +1,24 @@
 """The charts of the report, as data (`Chart`); `charts.render` draws them.
 
-Three charts: the implementation index by dimension, the reporting rates by kind of unit,
-and the index over the periods of the year so far. Their values are part of the content
+Three charts: the implementation index by dimension (the groups of Bảng 2,
+`results.groups`), the reporting rates by kind of unit, and the index over the periods of
+the year so far, after the period a year earlier. Their values are part of the content
 (and of its hash), their pixels are not.
 """
 
 from __future__ import annotations
 
-from papi_etl.metrics import ASSIGNMENTS, WHOLE, PeriodMetrics
-from papi_etl.metrics.model import ASSIGNMENTS_NAME_VI
+from papi_etl.metrics import WHOLE, PeriodMetrics
 from papi_etl.plan.model import Plan
 from papi_etl.report.model import Chart, Series
 from papi_etl.report.notation import Fmt
-from papi_etl.report.wording import INDEX_NAME, dimension_title, district_index
-
-
-def _dimension_codes(plan: Plan) -> list[tuple[str, str]]:
-    codes = [(d.code, dimension_title(d)) for d in plan.dimensions]
-    if plan.assignments:
-        codes.append((ASSIGNMENTS, ASSIGNMENTS_NAME_VI))
-    return codes
+from papi_etl.report.results import groups
+from papi_etl.report.wording import INDEX_NAME, district_index
 
 
 def _index_chart(plan: Plan, metrics: PeriodMetrics) -> Chart:
     index = district_index(metrics)
-    parts = [*_dimension_codes(plan), (WHOLE, "Chung")]
+    parts = [*groups(plan), (WHOLE, "Chung")]
     return Chart(
         key="chi-so-thuc-hien",
         kind="barh",
@@ -54,14 +48,19 @@ def _reporting_chart(metrics: PeriodMetrics) -> Chart:
     )
 
 
-def _trend_chart(plan: Plan, metrics: PeriodMetrics, history: tuple[PeriodMetrics, ...]) -> Chart:
-    periods = (*history, metrics)
+def _trend_chart(
+    plan: Plan,
+    metrics: PeriodMetrics,
+    history: tuple[PeriodMetrics, ...],
+    year_ago: PeriodMetrics | None,
+) -> Chart:
+    periods = (*((year_ago,) if year_ago is not None else ()), *history, metrics)
     indexes = [district_index(m) for m in periods]
     parts = [(WHOLE, "Chung"), *((d.code, d.name_vi) for d in plan.dimensions)]
     return Chart(
         key="xu-huong",
         kind="line",
-        title=f"Chỉ số thực hiện kế hoạch qua các kỳ năm {metrics.period_ends.year}",
+        title="Chỉ số thực hiện kế hoạch qua các kỳ báo cáo",
         categories=tuple(m.period_label for m in periods),
         series=tuple(Series(name, tuple(i.get(code) for i in indexes)) for code, name in parts),
         axis_label=INDEX_NAME,
@@ -71,10 +70,15 @@ def _trend_chart(plan: Plan, metrics: PeriodMetrics, history: tuple[PeriodMetric
 
 
 def charts(
-    plan: Plan, metrics: PeriodMetrics, history: tuple[PeriodMetrics, ...]
+    plan: Plan,
+    metrics: PeriodMetrics,
+    history: tuple[PeriodMetrics, ...],
+    year_ago: PeriodMetrics | None = None,
 ) -> tuple[Chart, ...]:
+    """The charts; `history` the earlier periods of the year, `year_ago` the period a year
+    earlier, which the trend chart shows first."""
     return (
         _reporting_chart(metrics),
         _index_chart(plan, metrics),
-        _trend_chart(plan, metrics, history),
+        _trend_chart(plan, metrics, history, year_ago),
     )

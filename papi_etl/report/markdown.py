@@ -3,13 +3,14 @@
 Operators see the Markdown as a flow-run artifact; the HTML is a standalone page (no
 external file, no script) to open in a browser or attach to a message. Both hold the key
 figures, the table of dimensions (the city's PAPI scores beside the implementation index)
-and the units late, missing or left out; the full report is the DOCX/PDF.
+and the units late, missing or left out; the full report is the DOCX/PDF. Every text is
+escaped (`papi_etl.markup`): what a unit or the plan wrote is never markup.
 """
 
 from __future__ import annotations
 
-from html import escape
-
+from papi_etl.markup import html as escape
+from papi_etl.markup import md, md_row
 from papi_etl.report import notation
 from papi_etl.report.model import Num, Report, Table, cell_text
 from papi_etl.report.notation import Fmt
@@ -31,18 +32,13 @@ def _key_figures(report: Report) -> list[tuple[str, str]]:
 
 def _edition(report: Report) -> str:
     kind = "báo cáo bổ sung" if report.edition.supplementary else "báo cáo"
-    return f"Phiên bản {report.edition.version} ({kind}), {report.place_date}"
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    made = notation.date(report.edition.issued_on)
+    return f"Phiên bản {report.edition.version} ({kind}), lập {made}"
 
 
 def _md_table(columns: tuple[str, ...], rows: list[tuple[str, ...]], numeric: list[bool]) -> str:
-    head = "| " + " | ".join(_md_cell(c) for c in columns) + " |"
     rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
-    body = ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join([head, rule, *body])
+    return "\n".join([md_row(columns), rule, *(md_row(row) for row in rows)])
 
 
 def _texts(table: Table) -> list[tuple[str, ...]]:
@@ -57,29 +53,30 @@ def _numeric(table: Table) -> list[bool]:
 def to_markdown(report: Report) -> str:
     parts = []
     if report.notice:
-        parts.append(f"> **{report.notice}**")
+        parts.append(f"> **{md(report.notice)}**")
+    header = report.header
     parts += [
-        f"# {report.heading}: {report.subject}",
-        f"*{report.header.authority} {report.header.authority_area} – {_edition(report)}*",
+        f"# {md(report.heading)}: {md(report.subject)}",
+        f"*{md(header.authority)} {md(header.authority_area)} – {md(_edition(report))}*",
     ]
     if report.edition.supplementary:
         parts += [
             "## Nội dung bổ sung, điều chỉnh",
-            "\n".join(f"- {c}" for c in report.edition.changes),
+            "\n".join(f"- {md(c)}" for c in report.edition.changes),
         ]
     figures = _key_figures(report)
     parts += [
         "## Số liệu chính",
         _md_table(("Chỉ tiêu", "Giá trị"), figures, [False, True]),
-        "\n".join(f"- {sentence}" for sentence in report.summary),
+        "\n".join(f"- {md(sentence)}" for sentence in report.summary),
     ]
     context = report.table(CONTEXT_TABLE)
     parts += [
         "## Theo nội dung",
         _md_table(context.columns, _texts(context), _numeric(context)),
-        f"*{context.note}*",
+        f"*{md(context.note)}*",
         "## Đơn vị gửi trễ, chưa gửi hoặc chưa được tổng hợp",
-        "\n".join(f"- {line}" for line in report.attention) or "Không có.",
+        "\n".join(f"- {md(line)}" for line in report.attention) or "Không có.",
     ]
     return "\n\n".join(parts) + "\n"
 

@@ -15,6 +15,7 @@ from papi_etl.report import notation
 from papi_etl.report.notation import Fmt
 
 SYNTHETIC_NOTICE = "DỮ LIỆU MÔ PHỎNG – không phải số liệu thật"
+DATE_TO_FILL = "ngày ... tháng ... năm ..."
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,10 @@ def cell_text(cell: Cell) -> str:
 class Table:
     """A table with one header row; `key` names its XLSX sheet (at most 31 characters).
 
-    `widths` are the columns' relative widths, shared by every renderer.
+    `widths` are the columns' relative widths, shared by every renderer. `stand_in`, when
+    given, is what the DOCX and the PDF print under the title instead of the rows: for an
+    annex that repeats a table of the body, or one too long to print, which the XLSX
+    workbook holds in full.
     """
 
     key: str
@@ -49,6 +53,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]
     note: str = ""
+    stand_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,12 @@ class Header:
 
 @dataclass(frozen=True)
 class Signature:
+    """The signature block: "TM. ỦY BAN NHÂN DÂN", the title, room for the signature and
+    the seal, then the signer's name."""
+
     on_behalf: str
     title: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +198,9 @@ class Report:
 
     @property
     def place_date(self) -> str:
-        return f"{self.header.place}, {notation.date(self.edition.issued_on)}"
+        """The place and date line, the date left for the office to fill in on the day the
+        report is signed and issued (not the day it was generated)."""
+        return f"{self.header.place}, {DATE_TO_FILL}"
 
     @property
     def notice(self) -> str | None:

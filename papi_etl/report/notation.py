@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from papi_etl.numbers_vi import MISSING, format_decimal, format_percent, format_signed
 
+NBSP = "\u00a0"  # a space no line may break at: "84,2 %" stays on one line
+
 
 class Fmt(StrEnum):
     """How a number is shown; each has an Excel number format in `EXCEL_FORMATS`."""
@@ -91,6 +93,7 @@ def moment(at: dt.datetime) -> str:
 __all__ = [
     "EXCEL_FORMATS",
     "MISSING",
+    "NBSP",
     "Fmt",
     "date",
     "formatted",

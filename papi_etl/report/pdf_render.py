@@ -1,13 +1,18 @@
 """The report as a PDF, with the same content and layout as the Word document.
 
-reportlab's built-in fonts have no Vietnamese letters, so DejaVu Sans (shipped with
-matplotlib, every Vietnamese glyph) is registered and embedded. DejaVu is wider than Times
-New Roman, hence the smaller sizes. The synthetic-data warning, when due, is printed at the
-top of every page, so that no page taken out of the report can pass for real figures.
+The form of Nghị định 30/2020/NĐ-CP, as the DOCX: A4, margins 2 cm top and bottom, 3 cm
+left, 1.5 cm right; the text in Times New Roman 13 pt, or the font with its metrics that
+`fonts` finds (Liberation Serif), embedded; the page number at the top centre from page 2
+on; the annexes on landscape pages. Tables are set in 10 pt or less, at the size at which
+their widest word fits its column (`widths`), so that no number or word is broken. The
+synthetic-data warning, when due, is printed at the foot of every page after the first
+(which has it in large type at the top), so that no page taken out of the report can pass
+for real figures.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,8 +24,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -38,11 +41,16 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as Para
 from reportlab.platypus import Table as Grid
 
-from papi_etl.report.charts import font_files
-from papi_etl.report.model import Bullets, Figure, Num, Paragraph, Report, Section, Table, cell_text
+from papi_etl.report import fonts, widths
+from papi_etl.report.model import Bullets, Figure, Num, Paragraph, Report, Section, Table
+from papi_etl.report.notation import NBSP
 from papi_etl.report.wording import lower_first
 
-FONT = "DejaVuSans"
+BODY_PT = 13
+TABLE_PT = 10.0  # the largest table text; smaller when a word would not fit its column
+ANNEX_PT = 8.5
+FIGURE_CM = 12.0  # charts a little narrower than the text: shorter, still legible
+CELL_PADDING = 2.5  # points, left and right of a cell's text
 MARGINS = {"top": 2.0 * cm, "bottom": 2.0 * cm, "left": 3.0 * cm, "right": 1.5 * cm}
 LANDSCAPE_MARGIN = 2.0 * cm
 HEADER_FILL = colors.HexColor("#D9E2F3")
@@ -55,60 +63,41 @@ WARNING = colors.HexColor("#C00000")
 rl_config.useA85 = 0
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    files = font_files()
-    faces = {
-        "regular": FONT,
-        "bold": f"{FONT}-Bold",
-        "italic": f"{FONT}-Oblique",
-        "bold_italic": f"{FONT}-BoldOblique",
-    }
-    for style, name in faces.items():
-        pdfmetrics.registerFont(TTFont(name, str(files[style])))
-    pdfmetrics.registerFontFamily(
-        FONT,
-        normal=faces["regular"],
-        bold=faces["bold"],
-        italic=faces["italic"],
-        boldItalic=faces["bold_italic"],
-    )
-
-
 def _style(name: str, size: float, **options: object) -> ParagraphStyle:
-    options.setdefault("leading", size * 1.3)
-    return ParagraphStyle(name, fontName=FONT, fontSize=size, **options)
+    options.setdefault("leading", size * 1.15)  # single line spacing, as Word sets it
+    return ParagraphStyle(name, fontName=fonts.serif().face("regular"), fontSize=size, **options)
 
 
-STYLES = {
-    "body": _style("body", 10.5, alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=5),
-    "bullet": _style("bullet", 10.5, alignment=TA_JUSTIFY, leftIndent=0.5 * cm, spaceAfter=3),
-    "heading1": _style("heading1", 10.5, spaceBefore=6, spaceAfter=5, keepWithNext=1),
-    "heading2": _style("heading2", 10.5, spaceBefore=4, spaceAfter=4, keepWithNext=1),
-    "center": _style("center", 10.5, alignment=TA_CENTER),
-    "title": _style("title", 12.5, alignment=TA_CENTER, leading=17),
-    "caption": _style("caption", 9, alignment=TA_CENTER, spaceAfter=8),
-    "table_title": _style("table_title", 9.5, alignment=TA_CENTER, spaceAfter=3),
-    "note": _style("note", 8, spaceBefore=2, spaceAfter=8),
-    "cell": _style("cell", 8, alignment=TA_LEFT),
-    "cell_number": _style("cell_number", 8, alignment=TA_RIGHT),
-    "cell_head": _style("cell_head", 8, alignment=TA_CENTER),
-    "small": _style("small", 9, alignment=TA_LEFT, leading=11.5),
-    "notice": _style("notice", 12, alignment=TA_CENTER, textColor=WARNING, spaceAfter=6),
-}
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, made once the serif is registered."""
+    return {
+        "body": _style("body", BODY_PT, alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=6),
+        "bullet": _style(
+            "bullet", BODY_PT, alignment=TA_JUSTIFY, firstLineIndent=1 * cm, spaceAfter=3
+        ),
+        "heading1": _style("heading1", BODY_PT, spaceBefore=6, spaceAfter=6, keepWithNext=1),
+        "heading2": _style("heading2", BODY_PT, spaceBefore=4, spaceAfter=6, keepWithNext=1),
+        "center": _style("center", BODY_PT, alignment=TA_CENTER),
+        "title": _style("title", 14, alignment=TA_CENTER),
+        "caption": _style("caption", 11, alignment=TA_CENTER, spaceAfter=8),
+        "table_title": _style("table_title", 11.5, alignment=TA_CENTER, spaceAfter=3),
+        "note": _style("note", 10, spaceBefore=2, spaceAfter=8),
+        "small": _style("small", 11, alignment=TA_LEFT),
+        "notice": _style("notice", 14, alignment=TA_CENTER, textColor=WARNING, spaceAfter=6),
+    }
 
 
-def _p(text: str, style: str, *, bold: bool = False, italic: bool = False) -> Para:
+def _p(text: str, style: str | ParagraphStyle, *, bold: bool = False, italic: bool = False) -> Para:
     markup = escape(text)
     if bold:
         markup = f"<b>{markup}</b>"
     if italic:
         markup = f"<i>{markup}</i>"
-    return Para(markup, STYLES[style])
+    return Para(markup, _styles()[style] if isinstance(style, str) else style)
 
 
-def _lines(lines: list[tuple[str, bool, bool]], size: float = 10) -> list[Para]:
+def _lines(lines: list[tuple[str, bool, bool]], size: float = BODY_PT) -> list[Para]:
     style = _style("lines", size, alignment=TA_CENTER)
     out = []
     for text, bold, italic in lines:
@@ -126,7 +115,8 @@ def _header(report: Report, width: float) -> Grid:
             (header.authority_area, True, False),
             ("———", False, False),
             (header.number, False, False),
-        ]
+        ],
+        size=12.5,
     )
     right = _lines(
         [
@@ -135,39 +125,57 @@ def _header(report: Report, width: float) -> Grid:
             ("———————————", False, False),
             (report.place_date, False, True),
         ],
-        size=9.5,
+        size=12.5,
     )
     grid = Grid([[left, right]], colWidths=[width * 0.38, width * 0.62])
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return grid
 
 
-def _table(table: Table, width: float) -> list[Flowable]:
-    scale = width / sum(table.widths)
-    head = [_p(title, "cell_head", bold=True) for title in table.columns]
-    body = [
-        [_p(cell_text(value), "cell_number" if isinstance(value, Num) else "cell") for value in row]
-        for row in table.rows
-    ]
-    grid = Grid([head, *body], colWidths=[w * scale for w in table.widths], repeatRows=1)
-    grid.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+def _cell_styles(size: float) -> dict[str, ParagraphStyle]:
+    return {
+        "cell": _style("cell", size, alignment=TA_LEFT),
+        "number": _style("number", size, alignment=TA_RIGHT),
+        "head": _style("head", size, alignment=TA_CENTER),
+    }
+
+
+def _cell(value: str | Num, styles: dict[str, ParagraphStyle]) -> Para:
+    if isinstance(value, Num):  # a number is never broken: its spaces do not break
+        return _p(value.text.replace(" ", NBSP), styles["number"])
+    return _p(value, styles["cell"])
+
+
+def _table(table: Table, width: float, largest: float = TABLE_PT) -> list[Flowable]:
+    title = _p(table.title, "table_title", bold=True)
+    if table.stand_in:
+        return [CondPageBreak(2 * cm), title, _p(table.stand_in, "note", italic=True)]
+    size, columns = widths.fit(table, width, CELL_PADDING, largest)
+    styles = _cell_styles(size)
+    head = [_p(name, styles["head"], bold=True) for name in table.columns]
+    body = [[_cell(value, styles) for value in row] for row in table.rows]
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ]
     )
-    # A title never ends a page, yet a long table may start under it and run on.
-    flowables: list[Flowable] = [
-        CondPageBreak(4 * cm),
-        _p(table.title, "table_title", bold=True),
-        grid,
-    ]
-    flowables.append(_p(table.note, "note", italic=True) if table.note else Spacer(1, 8))
+    # A tall row may run on to the next page, so that a table fills the page it starts on.
+    grid = Grid([head, *body], colWidths=columns, repeatRows=1, splitInRow=1)
+    grid.setStyle(style)
+    # A title never ends a page: it starts one when its header and two lines do not fit.
+    header = Grid([head], colWidths=columns)
+    header.setStyle(style)
+    _, needed = header.wrap(width, 10_000)
+    _, titled = title.wrap(width, 10_000)
+    lines = 2 * size * 1.15 + 4
+    flowables: list[Flowable] = [CondPageBreak(titled + needed + lines), title, grid]
+    flowables.append(_p(table.note, "note", italic=True) if table.note else Spacer(1, 6))
     return flowables
 
 
@@ -188,17 +196,20 @@ def _section(section: Section, charts: dict[str, Path], width: float) -> list[Fl
         elif isinstance(block, Table):
             flowables += _table(block, width)
         elif isinstance(block, Figure) and block.chart in charts:
-            flowables.append(_figure(charts[block.chart], block.caption, width - 0.5 * cm))
+            flowables.append(_figure(charts[block.chart], block.caption, FIGURE_CM * cm))
     return flowables
 
 
 def _closing(report: Report, width: float) -> Flowable:
-    left = [_p("Nơi nhận:", "small", bold=True, italic=True)]
+    left = [_p("Nơi nhận:", _style("to", 12), bold=True, italic=True)]
     left += [_p(f"- {recipient}", "small") for recipient in report.recipients]
+    signature = report.signature
     right: list[Flowable] = _lines(
-        [(report.signature.on_behalf, True, False), (report.signature.title, True, False)]
+        [(signature.on_behalf, True, False), (signature.title, True, False)]
     )
-    right.append(Spacer(1, 2.2 * cm))  # room for the signature and seal
+    right.append(Spacer(1, 2.6 * cm))  # room for the signature and seal
+    if signature.name:
+        right += _lines([(signature.name, True, False)], size=14)
     grid = Grid([[left, right]], colWidths=[width * 0.5, width * 0.5])
     grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(1, 10), grid])
@@ -210,16 +221,18 @@ def _decorate(
     """What every page carries besides its frame: the warning and the page number."""
     width, height = page
 
+    family = fonts.serif()
+
     def draw(canvas: Canvas, document: BaseDocTemplate) -> None:
+        if document.page == 1:  # numbered from page 2 on, as Nghị định 30/2020/NĐ-CP has it
+            return
         canvas.saveState()
-        if report.notice and document.page > 1:  # the first page has it in large type
-            canvas.setFont(f"{FONT}-Bold", 9)
+        canvas.setFont(family.face("regular"), 13)
+        canvas.drawCentredString(width / 2, height - 1.3 * cm, str(document.page))
+        if report.notice:  # the first page has it in large type
+            canvas.setFont(family.face("bold"), 9)
             canvas.setFillColor(WARNING)
-            canvas.drawCentredString(width / 2, height - 1.2 * cm, report.notice)
-        if document.page > 1:  # numbered from page 2 on, as Nghị định 30/2020/NĐ-CP has it
-            canvas.setFont(FONT, 9)
-            canvas.setFillColor(colors.black)
-            canvas.drawCentredString(width / 2, 1.0 * cm, str(document.page))
+            canvas.drawCentredString(width / 2, 1.0 * cm, report.notice)
         canvas.restoreState()
 
     return draw
@@ -227,7 +240,6 @@ def _decorate(
 
 def write(report: Report, path: Path, charts: dict[str, Path]) -> Path:
     """Write the report to `path` (.pdf) with the charts' PNGs (by chart key) embedded."""
-    _register_fonts()
     portrait_width = A4[0] - MARGINS["left"] - MARGINS["right"]
     wide = landscape(A4)
     landscape_width = wide[0] - 2 * LANDSCAPE_MARGIN
@@ -294,6 +306,6 @@ def write(report: Report, path: Path, charts: dict[str, Path]) -> Path:
         story.append(_p(f"(Kèm theo báo cáo {lower_first(report.subject)})", "center", italic=True))
         story.append(Spacer(1, 8))
         for table in report.annexes:
-            story += _table(table, landscape_width)
+            story += _table(table, landscape_width, ANNEX_PT)
     document.build(story)
     return path

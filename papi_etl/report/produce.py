@@ -5,7 +5,9 @@ canonical JSON of what it says, without version, date or list of changes), never
 files, which embed timestamps. Then:
 
 - the content equals the LATEST version's: that version is returned and nothing is
-  written (if its files have gone missing, they are rendered again, same version);
+  rendered (if its files have gone missing, they are rendered again, same version); when
+  the caller asks for the files in another folder than the version's (`report -o DIR`),
+  the version's files are copied there, byte for byte, and the row still names its own;
 - otherwise a new version is made (1, 2, ...), even when the content goes back to an
   older version's: the latest version is what the district last said;
 - a new version is `supplementary` ("BÁO CÁO BỔ SUNG") when an earlier version of the
@@ -38,7 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from papi_etl import calendar
+from papi_etl import calendar, steward
 from papi_etl.metrics import PeriodMetrics
 from papi_etl.metrics import compute as metrics_compute
 from papi_etl.metrics import load as metrics_load
@@ -50,7 +52,6 @@ from papi_etl.report import (
     docx_render,
     markdown,
     pdf_render,
-    task_status,
     xlsx_render,
 )
 from papi_etl.report.model import Edition, Report
@@ -74,8 +75,9 @@ COUNTED = (schema.SubmissionStatus.VALID, schema.SubmissionStatus.ACCEPTED_WITH_
 @dataclass(frozen=True)
 class ProducedReport:
     """The outcome of `produce`. `created`: a new version was recorded by this call;
-    `written`: files were written by this call. `paths`: role ("docx", "pdf", "xlsx", "md",
-    "html", "json", "chart:<key>") -> file."""
+    `written`: files were rendered by this call; `copied`: an unchanged version's files were
+    copied into `folder` by this call. `paths`: role ("docx", "pdf", "xlsx", "md", "html",
+    "json", "chart:<key>") -> file in `folder`."""
 
     plan_id: str
     period: str
@@ -87,6 +89,7 @@ class ProducedReport:
     folder: Path
     paths: dict[str, Path]
     changes: tuple[str, ...] = ()
+    copied: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,17 +100,28 @@ class ProducedReport:
             "content_sha256": self.sha256,
             "created": self.created,
             "written": self.written,
+            "copied": self.copied,
             "folder": str(self.folder),
             "files": {role: str(path) for role, path in self.paths.items()},
             "changes": list(self.changes),
         }
 
 
+@dataclass(frozen=True)
+class _Metrics:
+    """The period's metrics, those of the earlier periods of its year (oldest first) and of
+    the period a year earlier, and the inputs they were computed from."""
+
+    now: PeriodMetrics
+    history: tuple[PeriodMetrics, ...]
+    year_ago: PeriodMetrics | None
+    inputs: metrics_compute.MetricInputs
+
+
 def _metrics(
     session: Session, plan: Plan, period: calendar.Period, computed: PeriodMetrics | None
-) -> tuple[PeriodMetrics, tuple[PeriodMetrics, ...], Any]:
-    """The period's metrics (`computed` when the caller has them), those of the earlier
-    periods of its year, and the inputs."""
+) -> _Metrics:
+    """The metrics the report needs (`computed`: the period's, when the caller has them)."""
     if computed is not None and computed.period_code != period.code:
         raise ValueError(f"metrics of {computed.period_code} given for {period.code}")
     inputs = metrics_load.inputs(session, plan, period)
@@ -116,7 +130,9 @@ def _metrics(
     history = tuple(
         metrics_compute.compute(plan, calendar.period(plan, code), inputs) for code in earlier
     )
-    return metrics, history, inputs
+    before = calendar.year_ago(plan, period)
+    year_ago = metrics_compute.compute(plan, before, inputs) if before is not None else None
+    return _Metrics(metrics, history, year_ago, inputs)
 
 
 def _synthetic(session: Session, plan: Plan, period_code: str) -> bool:
@@ -250,6 +266,23 @@ def _record(session: Session, staging: Path, folder: Path, row: schema.Report) -
     staging.rename(folder)
 
 
+def _copy(paths: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """The files of `paths` copied into `folder` (replacing what it held), by role; staged in
+    a sibling folder and moved into place, so that `folder` never holds half a version."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        for path in paths.values():
+            shutil.copy2(path, staging / path.name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {role: folder / path.name for role, path in paths.items()}
+
+
 def _result(
     row: schema.Report,
     folder: Path,
@@ -257,6 +290,7 @@ def _result(
     created: bool,
     written: bool,
     changes: tuple[str, ...],
+    copied: bool = False,
 ) -> ProducedReport:
     return ProducedReport(
         plan_id=row.plan_id,
@@ -269,6 +303,7 @@ def _result(
         folder=folder,
         paths=paths,
         changes=changes,
+        copied=copied,
     )
 
 
@@ -290,16 +325,18 @@ def produce(
     """
     started = time.perf_counter()
     period = calendar.period(plan, period_code)
-    metrics, history, inputs = _metrics(session, plan, period, metrics)
+    found = _metrics(session, plan, period, metrics)
     zone = ZoneInfo(plan.calendar.timezone)
     draft = content.build(
         plan,
-        metrics,
+        found.now,
         version=0,
         supplementary=False,
         changes=(),
-        history=history,
-        task_status=task_status.by_task(plan, metrics, inputs),
+        history=found.history,
+        year_ago=found.year_ago,
+        task_rows=metrics_compute.counted_task_rows(plan, found.now, found.inputs),
+        exceptions=steward.accepted(session, plan, period.code),
         synthetic=_synthetic(session, plan, period.code),
         issued_on=issued_on or dt.datetime.now(zone).date(),
     )
@@ -315,7 +352,10 @@ def produce(
                 latest.version,
                 time.perf_counter() - started,
             )
-            return _result(latest, paths["json"].parent, paths, False, False, ())
+            stored = paths["json"].parent
+            if folder.resolve() == stored.resolve():
+                return _result(latest, stored, paths, False, False, ())
+            return _result(latest, folder, _copy(paths, folder), False, False, (), copied=True)
         # Same content, files gone: render them again under the same version.
         edition = _edition(
             session, plan, draft, latest.version, latest.created_at.astimezone(zone).date()

@@ -1,39 +1,40 @@
 """Section II of the report: what was done, dimension by dimension.
 
 It opens with the definition of the implementation index and the city's published PAPI
-scores beside it (two different measures, side by side and labelled), then gives each PAPI
-dimension, and the plan's section III assignments, a table of its tasks' status and a
-table of its indicators.
+scores beside it (two different measures, side by side and labelled), with the index a year
+earlier, then gives each PAPI dimension, and the plan's section III assignments, the index,
+the results the units reported with their evidence (quoted, `reported`) and a table of its
+tasks' status; its indicators, compared with earlier periods (`comparison`), are in
+Phụ lục 4, where they take half the pages they took in each section.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from papi_etl.metrics import ASSIGNMENTS, PeriodMetrics
+from papi_etl.metrics import ASSIGNMENTS, WHOLE, PeriodMetrics
 from papi_etl.metrics.model import ASSIGNMENTS_NAME_VI
 from papi_etl.plan import assignments
 from papi_etl.plan.model import Plan, Task
-from papi_etl.report import notation
-from papi_etl.report.model import Block, Figure, Num, Paragraph, Section, Table
+from papi_etl.report import comparison, notation, reported
+from papi_etl.report.model import Block, Bullets, Figure, Num, Paragraph, Section, Table
 from papi_etl.report.notation import Fmt
 from papi_etl.report.wording import (
     ESTIMATE_VI,
     INDEX_NAME,
+    INDICATORS_ANNEX,
     STATUS_ORDER,
-    TREND_VI,
-    change_fmt,
     dimension_title,
     district_index,
-    indicator_fmt,
     issuer_parts,
     lower_first,
     quoted,
-    shortened,
+    task_title,
 )
 from papi_etl.schema import TaskStatus
+from papi_etl.steward import AcceptedException
 
 INDEX_DEFINITION = (
     "Chỉ số thực hiện kế hoạch (thang 0–10) đo mức độ thực hiện các nhiệm vụ của Kế hoạch "
@@ -68,31 +69,34 @@ def _meets_text(row: pd.Series) -> str:
     return "Đạt" if bool(value) else "Chưa đạt"
 
 
-def _context_table(plan: Plan, metrics: PeriodMetrics) -> Table:
+def groups(plan: Plan) -> list[tuple[str, str]]:
+    """(code, title) of what the index is given for: the plan's dimensions, then its
+    section III assignments ("Tổ chức thực hiện"). Bảng 2 and Biểu đồ 2 list the same."""
+    found = [(d.code, dimension_title(d)) for d in plan.dimensions]
+    if plan.assignments:
+        found.append((ASSIGNMENTS, ASSIGNMENTS_NAME_VI))
+    return found
+
+
+def _context_table(plan: Plan, metrics: PeriodMetrics, year_ago: PeriodMetrics | None) -> Table:
     _, area = issuer_parts(plan)
     context = plan_context(plan, metrics).set_index("dimension")
     index = district_index(metrics)
+    before = district_index(year_ago) if year_ago is not None else None
     rows = []
-    for dimension in plan.dimensions:
-        row = context.loc[dimension.code] if dimension.code in context.index else None
+    for code, title in [*groups(plan), (WHOLE, "Chung")]:
+        row = context.loc[code] if code in context.index else None
+        earlier = () if before is None else (Num(before.get(code), Fmt.SCORE),)
         rows.append(
             (
-                dimension_title(dimension),
+                title,
                 Num(None if row is None else float(row["score"]), Fmt.SCORE),
                 notation.MISSING if row is None else _target_text(row),
                 notation.MISSING if row is None else _meets_text(row),
-                Num(index.get(dimension.code), Fmt.SCORE),
+                *earlier,
+                Num(index.get(code), Fmt.SCORE),
             )
         )
-    rows.append(
-        (
-            "Chung",
-            Num(None, Fmt.SCORE),
-            notation.MISSING,
-            notation.MISSING,
-            Num(metrics.implementation_index_overall, Fmt.SCORE),
-        )
-    )
     year = metrics.papi_year
     city = plan.document.city
     score_title = f"Điểm PAPI năm {year} của Thành phố" if year else "Điểm PAPI của Thành phố"
@@ -103,7 +107,14 @@ def _context_table(plan: Plan, metrics: PeriodMetrics) -> Table:
         if year
         else f"Chưa có kết quả PAPI của {city} được công bố tính đến cuối kỳ báo cáo. "
     )
-    note += f"Cột cuối: {INDEX_NAME}; hai thước đo khác nhau, không so sánh trực tiếp."
+    note += (
+        f"{'Hai cột cuối' if before is not None else 'Cột cuối'}: {INDEX_NAME}; hai thước đo "
+        f"khác nhau, không so sánh trực tiếp. {ASSIGNMENTS_NAME_VI}: các nhiệm vụ tại mục III "
+        "của Kế hoạch, không thuộc nội dung nào của PAPI."
+    )
+    earlier_title = (
+        () if year_ago is None else (f"Chỉ số thực hiện kế hoạch {year_ago.period_label}",)
+    )
     return Table(
         key=CONTEXT_TABLE,
         title=f"Điểm PAPI của Thành phố và chỉ số thực hiện kế hoạch của {area}",
@@ -112,10 +123,11 @@ def _context_table(plan: Plan, metrics: PeriodMetrics) -> Table:
             score_title,
             "Mục tiêu của Thành phố",
             "Đánh giá mục tiêu",
-            INDEX_NAME,
+            *earlier_title,
+            f"Chỉ số thực hiện kế hoạch {metrics.period_label}",
         ),
         rows=tuple(rows),
-        widths=(4.4, 1.6, 1.6, 1.4, 2.2),
+        widths=(4.4, 1.6, 1.6, 1.4, *(1.8 for _ in earlier_title), 1.8),
         note=note,
     )
 
@@ -133,30 +145,17 @@ def _status_counts(metrics: PeriodMetrics, dimension: str) -> str:
     return f"Trong {total} lượt nhiệm vụ được các đơn vị báo cáo: {parts}."
 
 
-def _task_table(
-    plan: Plan, tasks: Iterable[Task], task_status: pd.DataFrame | None, title: str
-) -> Table:
+def _task_table(plan: Plan, tasks: Iterable[Task], rows: pd.DataFrame, title: str) -> Table:
     statuses = list(STATUS_ORDER)
-    counts = (
-        task_status.pivot_table(index="task", columns="status", values="units", aggfunc="sum")
-        if task_status is not None and len(task_status)
-        else pd.DataFrame()
-    )
-    rows = []
+    counts = rows.groupby(["task", "status"]).size()
+    table_rows = []
     for task in tasks:
         required = len(assignments.reporting_units(plan, task))
-        given = [
-            int(counts.at[task.code, s])
-            if task.code in counts.index
-            and s in counts.columns
-            and pd.notna(counts.at[task.code, s])
-            else 0
-            for s in statuses
-        ]
-        rows.append(
+        given = [int(counts.get((task.code, s), 0)) for s in statuses]
+        table_rows.append(
             (
                 task.code,
-                shortened(task.text),
+                task_title(task),
                 Num(required, Fmt.INTEGER),
                 *(Num(n, Fmt.INTEGER) for n in given),
                 Num(required - sum(given), Fmt.INTEGER),
@@ -172,49 +171,42 @@ def _task_table(
             *(TaskStatus(s).label_vi for s in STATUS_ORDER),
             "Chưa có số liệu",
         ),
-        rows=tuple(rows),
-        widths=(1.1, 4.6, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2),
+        rows=tuple(table_rows),
+        widths=(1.0, 6.4, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1),
         note="Số đơn vị báo cáo theo từng tình trạng (chỉ tính báo cáo được tổng hợp).",
     )
 
 
-def indicator_rows(plan: Plan, metrics: PeriodMetrics, dimension: str) -> tuple[tuple, ...]:
-    by_code = {x.code: x for x in plan.indicators}
-    frame = metrics.indicators[metrics.indicators["dimension"] == dimension]
-    rows = []
-    for r in frame.itertuples():
-        fmt = indicator_fmt(by_code[r.indicator])
-        rows.append(
-            (
-                str(r.name_vi),
-                str(r.unit_of_measure),
-                Num(r.previous_value, fmt),
-                Num(r.value, fmt),
-                Num(r.change, change_fmt(fmt)),
-                TREND_VI.get(r.trend or "", notation.MISSING),
-            )
+def _index_sentence(
+    metrics: PeriodMetrics, year_ago: PeriodMetrics | None, code: str, rows: pd.DataFrame
+) -> str:
+    """The dimension's index (and a year earlier), its task statuses, how many results
+    are documented, and where its indicators are."""
+    text = f"Chỉ số thực hiện kế hoạch: {notation.score(district_index(metrics).get(code))}/10"
+    if year_ago is not None:
+        text += (
+            f" ({lower_first(year_ago.period_label)}: "
+            f"{notation.score(district_index(year_ago).get(code))})"
         )
-    return tuple(rows)
-
-
-def _indicator_table(plan: Plan, metrics: PeriodMetrics, dimension: str, title: str) -> Table:
-    return Table(
-        key=f"Chỉ tiêu – {title}",
-        title=f"Các chỉ tiêu – {title}",
-        columns=("Chỉ tiêu", "Đơn vị tính", "Kỳ trước", "Kỳ này", "Tăng/giảm", "Đánh giá"),
-        rows=indicator_rows(plan, metrics, dimension),
-        widths=(5.4, 1.3, 1.4, 1.4, 1.3, 1.3),
-        note=(
-            "Số liệu tổng hợp từ các báo cáo được tổng hợp, tính từ đầu năm đối với chỉ tiêu "
-            "cộng dồn; “Kỳ trước”: kỳ báo cáo trước trong cùng năm."
-        ),
-    )
+    text += f", không phải điểm PAPI. {_status_counts(metrics, code)}"
+    documented = reported.documented(rows)
+    if documented:
+        text = f"{text.removesuffix('.')}; {documented} lượt có văn bản minh chứng."
+    indicators = int((metrics.indicators["dimension"] == code).sum())
+    if indicators:
+        compared = comparison.baselines(metrics)
+        against = f", so sánh với {lower_first(compared[0].label)}" if compared else ""
+        text += f" Số liệu {indicators} chỉ tiêu của nội dung này{against}: {INDICATORS_ANNEX}."
+    return text
 
 
 def _dimension_sections(
-    plan: Plan, metrics: PeriodMetrics, task_status: pd.DataFrame | None
+    plan: Plan,
+    metrics: PeriodMetrics,
+    task_rows: pd.DataFrame,
+    exceptions: Sequence[AcceptedException],
+    year_ago: PeriodMetrics | None,
 ) -> list[Section]:
-    index = district_index(metrics)
     context = plan_context(plan, metrics).set_index("dimension")
     city = plan.document.city
     parts: list[tuple[str, str, str, list[Task]]] = [
@@ -231,12 +223,8 @@ def _dimension_sections(
         )
     found: list[Section] = []
     for position, (code, heading, title, tasks) in enumerate(parts, start=1):
-        blocks: list[Block] = [
-            Paragraph(
-                f"Chỉ số thực hiện kế hoạch: {notation.score(index.get(code))}/10 "
-                f"(không phải điểm PAPI). {_status_counts(metrics, code)}"
-            )
-        ]
+        rows = task_rows[task_rows["dimension"] == code]
+        blocks: list[Block] = [Paragraph(_index_sentence(metrics, year_ago, code, rows))]
         if code in context.index:
             row = context.loc[code]
             target = _target_text(row)
@@ -248,14 +236,23 @@ def _dimension_sections(
                     italic=True,
                 )
             )
-        blocks.append(_task_table(plan, tasks, task_status, title))
-        if (metrics.indicators["dimension"] == code).any():
-            blocks.append(_indicator_table(plan, metrics, code, title))
+        items = reported.quotes(metrics, rows, exceptions)
+        if items:
+            blocks += [Paragraph(reported.QUOTES_INTRO), Bullets(items)]
+        blocks.append(_task_table(plan, tasks, rows, title))
         found.append(Section(f"{position}. {heading}", 2, tuple(blocks)))
     return found
 
 
-def sections(plan: Plan, metrics: PeriodMetrics, task_status: pd.DataFrame | None) -> list[Section]:
+def sections(
+    plan: Plan,
+    metrics: PeriodMetrics,
+    task_rows: pd.DataFrame,
+    exceptions: Sequence[AcceptedException] = (),
+    year_ago: PeriodMetrics | None = None,
+) -> list[Section]:
+    """Section II: the index and the city's PAPI context, then each dimension's results,
+    tasks and indicators. `task_rows`: the counted task rows (`counted_task_rows`)."""
     weights = metrics.status_weights
     definition = INDEX_DEFINITION.format(
         dang=notation.formatted(weights.get("dang_trien_khai"), Fmt.DECIMAL),
@@ -267,12 +264,12 @@ def sections(plan: Plan, metrics: PeriodMetrics, task_status: pd.DataFrame | Non
         1,
         (
             Paragraph(definition, italic=True),
-            _context_table(plan, metrics),
+            _context_table(plan, metrics, year_ago),
             Figure(
                 "chi-so-thuc-hien",
                 "Chỉ số thực hiện kế hoạch theo nội dung (0–10), không phải điểm PAPI",
             ),
-            Figure("xu-huong", "Chỉ số thực hiện kế hoạch qua các kỳ báo cáo trong năm"),
+            Figure("xu-huong", "Chỉ số thực hiện kế hoạch qua các kỳ báo cáo"),
         ),
     )
-    return [head, *_dimension_sections(plan, metrics, task_status)]
+    return [head, *_dimension_sections(plan, metrics, task_rows, exceptions, year_ago)]

@@ -9,13 +9,13 @@ in reading order once the sections are assembled.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from papi_etl.metrics import PeriodMetrics
 from papi_etl.plan.model import Plan
-from papi_etl.report import notation, results
+from papi_etl.report import notation, reported, results
 from papi_etl.report.model import Block, Bullets, Figure, Num, Paragraph, Section, Table
 from papi_etl.report.notation import Fmt
 from papi_etl.report.wording import (
@@ -26,8 +26,11 @@ from papi_etl.report.wording import (
     lower_first,
     short_names,
 )
+from papi_etl.steward import AcceptedException
 
 TEXTS_SHOWN = 12  # difficulties or proposals quoted in the body; all are in the annexes
+REPORTING_TABLE = "Tỷ lệ báo cáo"  # keys of the tables the workbook repeats
+RANKING_TABLE = "Xếp hạng phường"
 
 
 def reporting_table(metrics: PeriodMetrics) -> Table:
@@ -45,7 +48,7 @@ def reporting_table(metrics: PeriodMetrics) -> Table:
         for r in metrics.reporting.itertuples()
     )
     return Table(
-        key="Tỷ lệ báo cáo",
+        key=REPORTING_TABLE,
         title="Tình hình gửi báo cáo theo loại đơn vị",
         columns=(
             "Loại đơn vị",
@@ -92,7 +95,7 @@ def late_and_missing(metrics: PeriodMetrics) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _reporting_section(metrics: PeriodMetrics) -> Section:
+def _reporting_section(metrics: PeriodMetrics, exceptions: Sequence[AcceptedException]) -> Section:
     blocks: list[Block] = [
         Paragraph(
             "Số báo cáo phải gửi, đã nhận và gửi đúng hạn theo từng loại đơn vị (danh sách "
@@ -109,6 +112,14 @@ def _reporting_section(metrics: PeriodMetrics) -> Section:
         ]
     else:
         blocks.append(Paragraph("Tất cả các đơn vị đã gửi báo cáo đúng hạn và được tổng hợp."))
+    if exceptions:
+        blocks += [
+            Paragraph(
+                f"Lỗi được chấp nhận ngoại lệ ({len(exceptions)}; báo cáo có lỗi này vẫn được "
+                "tổng hợp):"
+            ),
+            Bullets(reported.exception_items(metrics, exceptions)),
+        ]
     return Section("I. TÌNH HÌNH TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ", 1, tuple(blocks))
 
 
@@ -125,7 +136,7 @@ def ranking_table(metrics: PeriodMetrics) -> Table:
         for r in metrics.ward_ranking.itertuples()
     )
     return Table(
-        key="Xếp hạng phường",
+        key=RANKING_TABLE,
         title="Xếp hạng các phường theo chỉ số thực hiện kế hoạch",
         columns=(
             "Hạng",
@@ -165,9 +176,12 @@ def _ranking_section(metrics: PeriodMetrics) -> Section:
             Paragraph("Nhiệm vụ chưa triển khai khi đã qua giữa năm, cần đôn đốc:"),
             Bullets(idle),
         ]
-    late_missing = late_and_missing(metrics)
-    if late_missing:
-        blocks += [Paragraph("Đơn vị cần đôn đốc về báo cáo (xem mục I):"), Bullets(late_missing)]
+    if late_and_missing(metrics):  # listed once, in section I
+        blocks.append(
+            Paragraph(
+                "Đơn vị gửi trễ hạn, chưa gửi hoặc chưa được tổng hợp cần đôn đốc: xem mục I."
+            )
+        )
     return Section("III. XẾP HẠNG CÁC PHƯỜNG VÀ CÁC ĐƠN VỊ CẦN ĐÔN ĐỐC", 1, tuple(blocks))
 
 
@@ -188,10 +202,12 @@ def _texts_section(
     grouped = grouped_texts(metrics, frame)
     if not grouped:
         return Section(heading, 1, (Paragraph(f"Các đơn vị không nêu {what}."),))
-    items = [f"{text.rstrip('.')} ({listed(units)})." for text, units in grouped[:TEXTS_SHOWN]]
+    items = [
+        f"{text.rstrip('.')} ({listed(units, shown=2)})." for text, units in grouped[:TEXTS_SHOWN]
+    ]
     if len(grouped) > TEXTS_SHOWN:
         items.append(f"Và {len(grouped) - TEXTS_SHOWN} ý kiến khác (xem {annex}).")
-    intro = f"Các đơn vị nêu {len(grouped)} ý kiến về {what}:"
+    intro = f"Các đơn vị nêu {len(grouped)} ý kiến về {what} (đơn vị nêu từng ý kiến tại {annex}):"
     return Section(heading, 1, (Paragraph(intro), Bullets(tuple(items))))
 
 
@@ -214,7 +230,11 @@ def _numbered(found: Iterable[Section]) -> tuple[Section, ...]:
 
 
 def body(
-    plan: Plan, metrics: PeriodMetrics, task_status: pd.DataFrame | None
+    plan: Plan,
+    metrics: PeriodMetrics,
+    task_rows: pd.DataFrame,
+    exceptions: Sequence[AcceptedException] = (),
+    year_ago: PeriodMetrics | None = None,
 ) -> tuple[Section, ...]:
     proposals = _texts_section(
         metrics, metrics.proposals, "V. ĐỀ XUẤT, KIẾN NGHỊ", "đề xuất, kiến nghị", PROPOSALS_ANNEX
@@ -225,8 +245,8 @@ def body(
     )
     return _numbered(
         (
-            _reporting_section(metrics),
-            *results.sections(plan, metrics, task_status),
+            _reporting_section(metrics, exceptions),
+            *results.sections(plan, metrics, task_rows, exceptions, year_ago),
             _ranking_section(metrics),
             _texts_section(
                 metrics,

@@ -13,6 +13,7 @@ from papi_etl.report import notation
 from papi_etl.report.results import estimate_vi, plan_context
 from papi_etl.report.wording import (
     INDEX_NAME,
+    INDICATORS_ANNEX,
     district_index,
     issuer_parts,
     lower_first,
@@ -133,12 +134,31 @@ def _lagging_sentence(metrics: PeriodMetrics) -> str:
     return f"Cần đôn đốc: {', '.join(parts)} (chi tiết tại mục I và mục III)."
 
 
-def summary(plan: Plan, metrics: PeriodMetrics) -> tuple[str, ...]:
-    """The key figures in a few sentences, for the reader who reads nothing else."""
+def _year_ago_sentence(metrics: PeriodMetrics, year_ago: PeriodMetrics | None) -> str | None:
+    if year_ago is None:
+        return None
+    label = lower_first(year_ago.period_label)
+    return (
+        f"So với {label}: chỉ số thực hiện kế hoạch chung "
+        f"{notation.score(metrics.implementation_index_overall)} ({label}: "
+        f"{notation.score(year_ago.implementation_index_overall)}); tỷ lệ báo cáo "
+        f"{notation.percent(metrics.reporting_rate)} ({notation.percent(year_ago.reporting_rate)}"
+        f"); tỷ lệ đúng hạn {notation.percent(metrics.on_time_reporting_rate)} "
+        f"({notation.percent(year_ago.on_time_reporting_rate)}); các chỉ tiêu so sánh tại mục "
+        f"II và {INDICATORS_ANNEX}."
+    )
+
+
+def summary(
+    plan: Plan, metrics: PeriodMetrics, year_ago: PeriodMetrics | None = None
+) -> tuple[str, ...]:
+    """The key figures in a few sentences, for the reader who reads nothing else;
+    `year_ago`: the metrics of the period a year earlier, compared with."""
     sentences = [
         _reporting_sentence(metrics),
         _counted_sentence(metrics),
         _index_sentence(plan, metrics),
+        _year_ago_sentence(metrics, year_ago),
         _papi_sentence(plan, metrics),
         _ranking_sentence(metrics),
         _lagging_sentence(metrics),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from papi_etl.metrics import WHOLE, PeriodMetrics
-from papi_etl.plan.model import Dimension, Indicator, Plan, ValueType
+from papi_etl.plan.model import Dimension, Indicator, Plan, Task, ValueType
 from papi_etl.report.notation import MISSING, Fmt
 
 INDEX_NAME = "Chỉ số thực hiện kế hoạch (0–10), không phải điểm PAPI"
@@ -19,8 +19,10 @@ YES_NO_VI = {True: "Có", False: "Không"}
 # Tables list the statuses from done to not started; "không phát sinh" (nothing arose) last.
 STATUS_ORDER = ("hoan_thanh", "dang_trien_khai", "chua_trien_khai", "khong_phat_sinh")
 # The annexes the body points to for the texts it does not quote (see `annexes.tables`).
-DIFFICULTIES_ANNEX = "Phụ lục 7"
-PROPOSALS_ANNEX = "Phụ lục 8"
+INDICATORS_ANNEX = "Phụ lục 4"
+DIFFICULTIES_ANNEX = "Phụ lục 6"
+PROPOSALS_ANNEX = "Phụ lục 7"
+RESULTS_ANNEX = "Phụ lục 9"
 
 
 def issuer_parts(plan: Plan) -> tuple[str, str]:
@@ -51,6 +53,12 @@ def shortened(text: str, limit: int = 120) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
     return f"{cut}…"
+
+
+def task_title(task: Task) -> str:
+    """The task's short title from the plan, or its whole text when the plan gives none:
+    never a text cut in the middle of a sentence."""
+    return task.title or task.text
 
 
 def listed(names: list[str], shown: int = 4) -> str:

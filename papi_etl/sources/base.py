@@ -16,7 +16,13 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Received:
-    """One item as it arrived: its bytes and what the source knows of it."""
+    """One item as it arrived: its bytes and what the source knows of it.
+
+    `claimed_unit` is the unit the source vouches for (the drop folder's name, the unit of
+    the API account that sent it): the item must be that unit's report. `sender` is the API
+    account that sent it, for a source that knows one; an account that no unit has leaves
+    `claimed_unit` None and the item is rejected (`papi_etl.ingest`).
+    """
 
     content: bytes
     source: str
@@ -24,6 +30,7 @@ class Received:
     received_at: dt.datetime
     claimed_unit: str | None = None
     cursor: str | None = None
+    sender: str | None = None
 
 
 @dataclass(frozen=True)

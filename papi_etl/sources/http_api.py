@@ -5,6 +5,13 @@ The API is Kobo's `/api/v2/assets/<uid>/data/`: pages `{"count", "next", "previo
 `indicators`) plus Kobo's `_id`, `_uuid` and `_submission_time`. The token goes in
 `Authorization: Token <token>`, Kobo's scheme, and never into a message or a log line.
 
+Who may report for which unit: the API authenticates the form's reader, not the unit, so
+the unit of each submission is vouched for by the account that sent it, Kobo's
+`_submitted_by` (set by the server from the submitter's login; the form must require
+authentication). `accounts` maps each unit's account to its unit; a submission from an
+account that is not mapped, or without one, is rejected at intake (`unknown_sender`), and one
+whose `unit` is not its account's is rejected as `wrong_unit` (`papi_etl.ingest`).
+
 The cursor is the last `_id` archived. The server is asked only for newer items, sorted by
 `_id` (Kobo's `query` and `sort` parameters), and the same filter is applied here too, so a
 server that ignores the query yields no duplicate. Items are yielded lazily, page by page,
@@ -23,7 +30,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -53,6 +60,9 @@ class HttpApiSource:
     """Submissions from one form's data endpoint of a KoboToolbox-shaped API.
 
     `url` is the data endpoint (e.g. `https://kf.kobotoolbox.org/api/v2/assets/<uid>/data/`).
+    `accounts` maps a submitter account (`_submitted_by`) to the unit code it reports for;
+    None only where no unit's identity is at stake (a source read for its faults): then the
+    source vouches for no unit and the body's `unit` is taken as it is.
     `max_retries` is the number of retries after the first attempt of each page; the n-th
     wait is between half and all of `backoff * 2**(n-1)` seconds, or the server's
     `Retry-After`, and never more than `max_wait`. `sleep` is injectable so that tests
@@ -65,6 +75,7 @@ class HttpApiSource:
         url: str,
         token: SecretStr,
         *,
+        accounts: Mapping[str, str] | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
         max_retries: int = 5,
@@ -85,6 +96,7 @@ class HttpApiSource:
         if not secret:
             raise ConfigurationError("The HTTP source token is empty; set PAPI_HTTP_SOURCE_TOKEN.")
         self._secret = secret
+        self._accounts = None if accounts is None else {k.strip(): v for k, v in accounts.items()}
         self.url = url
         # The path is part of the name because cursors are kept per source name, and two
         # forms on one server must not share one.
@@ -102,7 +114,9 @@ class HttpApiSource:
     def from_settings(cls, settings: Settings, **options: Any) -> HttpApiSource:
         """The source PAPI_HTTP_SOURCE_URL and PAPI_HTTP_SOURCE_TOKEN configure.
 
-        Either missing fails here, at start, never as an empty token on the first request.
+        Either missing fails here, at start, never as an empty token on the first request; so
+        does a missing PAPI_HTTP_SOURCE_ACCOUNTS, without which any unit could report for
+        any other.
         `options` are the constructor's keyword arguments (timeouts, retries, sleep).
         """
         if not settings.http_source_url:
@@ -112,6 +126,13 @@ class HttpApiSource:
                 "PAPI_HTTP_SOURCE_URL is set but PAPI_HTTP_SOURCE_TOKEN is not: "
                 "the API needs the token of an account that may read the form's submissions."
             )
+        if not settings.http_source_accounts:
+            raise ConfigurationError(
+                "PAPI_HTTP_SOURCE_URL is set but PAPI_HTTP_SOURCE_ACCOUNTS is not: map each "
+                "unit's submitting account to its unit (account=UNIT,account=UNIT,...), so that "
+                "a unit can only report for itself."
+            )
+        options.setdefault("accounts", settings.http_source_accounts)
         options.setdefault("max_retries", settings.http_source_retries)
         return cls(settings.http_source_url, settings.http_source_token, **options)
 
@@ -187,14 +208,24 @@ class HttpApiSource:
                 item.get("_id"),
             )
         content = json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        sender, unit = self._vouched(item)
         return Received(
             content=content.encode("utf-8"),
             source=self.name,
             original_name=f"{item_id if item_id is not None else 'no-id'}.json",
             received_at=received_at,
-            claimed_unit=None,  # the API authenticates the form's owner, not the unit
+            claimed_unit=unit,
             cursor=None if item_id is None else str(item_id),
+            sender=sender,
         )
+
+    def _vouched(self, item: dict[str, Any]) -> tuple[str | None, str | None]:
+        """The account that sent `item` and the unit it reports for (None: no unit's)."""
+        if self._accounts is None:
+            return None, None
+        account = item.get("_submitted_by")
+        sender = account.strip() if isinstance(account, str) else ""
+        return sender, self._accounts.get(sender) if sender else None
 
     def _follow(
         self, current: str, link: str | None, number: int, visited: set[tuple[object, ...]]

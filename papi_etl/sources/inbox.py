@@ -1,9 +1,10 @@
 """The drop folder: `<inbox>/<UNIT-CODE>/...` holding XLSX, CSV or JSON files.
 
 The folder a file lies in is the unit that vouches for it: a file in one unit's folder that
-claims to be from another unit is rejected downstream (a unit cannot report for another).
-Files are left where they are: the archive's hashes make re-reading them harmless, and
-nothing a unit dropped is ever moved out of its sight or lost. A file's arrival time is its
+claims to be from another unit is rejected downstream (a unit cannot report for another),
+and a link that leads out of the unit's folder is not taken. Files are left where they are:
+the archive's hashes make re-reading them harmless, and nothing a unit dropped is ever moved
+out of its sight or lost. A file's arrival time is its
 modification time (when it was dropped), not when the collector happened to run.
 
 A file that changes while it is read, or (as `collect` and the flows configure it, see
@@ -17,6 +18,7 @@ that vanishes or cannot be read between the listing and the read is skipped the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +29,8 @@ from papi_etl.sources.base import Received, Skipped, SourceError
 
 SETTLE_SECONDS = 2.0
 
+LOGGER = logging.getLogger(__name__)
+
 
 def _is_working_file(path: Path) -> bool:
     # Excel's lock files (~$x.xlsx), hidden files and partial uploads are not submissions.
@@ -34,14 +38,23 @@ def _is_working_file(path: Path) -> bool:
     return name.startswith(("~$", ".")) or name.endswith((".tmp", ".part", ".crdownload"))
 
 
+def _inside(path: Path, unit_dir: Path) -> bool:
+    """False for a link that leads out of the unit's folder (to another unit's file, or to
+    a file of the server's): the folder vouches only for what lies in it."""
+    inside = path.resolve().is_relative_to(unit_dir.resolve())
+    if not inside:
+        LOGGER.warning("%s leads outside its unit's folder: not taken", path)
+    return inside
+
+
 def dropped_files(root: Path) -> list[Path]:
     """Every file lying in a unit's folder that could be a submission (what the collector
     reads and what the watcher of `serve` looks at)."""
     return [
         path
-        for unit_dir in sorted(p for p in root.iterdir() if p.is_dir())
+        for unit_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())
         for path in sorted(unit_dir.rglob("*"))
-        if path.is_file() and not _is_working_file(path)
+        if path.is_file() and not _is_working_file(path) and _inside(path, unit_dir)
     ]
 
 

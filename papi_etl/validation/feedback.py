@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -36,6 +36,7 @@ from papi_etl.forms import layout
 from papi_etl.forms.rows import Table
 from papi_etl.forms.template import FIRST_ROW, unit_of
 from papi_etl.plan.model import Plan
+from papi_etl.spreadsheet_text import cell_text, put
 from papi_etl.submission import Submission
 from papi_etl.validation.finding import Finding
 
@@ -96,11 +97,6 @@ def _same_name(a: str, b: str) -> bool:
 
 def _sheet(book: Workbook, name: str) -> Worksheet | None:
     return next((s for s in book.worksheets if _same_name(s.title, name)), None)
-
-
-def _text(value: str) -> str:
-    """Text fit for a cell or a comment: the unit's bytes may hold XML-illegal characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _anchor(sheet: Worksheet, row: int, column: int) -> Cell:
@@ -211,7 +207,7 @@ def _mark(spots: Sequence[_Spot]) -> int:
         if cell.comment is not None:  # the unit's own note stays, under ours
             text += f"\n\n({cell.comment.author}): {cell.comment.text}"
         lines = sum(len(part) // 45 + 1 for part in text.split("\n"))
-        cell.comment = Comment(_text(text), AUTHOR, height=min(15 * lines + 10, 400), width=320)
+        cell.comment = Comment(cell_text(text), AUTHOR, height=min(15 * lines + 10, 400), width=320)
         cell.fill = MARK
     return sum(len(findings) for _, findings in by_cell.values())
 
@@ -262,14 +258,14 @@ def _summary(
     wide = sum(width for _, width in _COLUMNS)
     for row, line in enumerate(lines, start=1):
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row=row, column=1, value=line)
+        cell = put(sheet.cell(row=row, column=1), line)
         cell.font = Font(bold=row == 1, size=14 if row == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.row_dimensions[row].height = _height([(line, wide)]) + (6 if row == 1 else 0)
     header_row = len(lines) + 2
     for column, (header, width) in enumerate(_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-        cell = sheet.cell(row=header_row, column=column, value=header)
+        cell = put(sheet.cell(row=header_row, column=column), header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = _BORDER
@@ -287,12 +283,7 @@ def _summary(
             spot.finding.hint,
         )
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column)
-            if isinstance(value, str):  # as text: a value typed "=..." is not a formula here
-                cell.value = _text(value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
+            cell = put(sheet.cell(row=row, column=column), value)
             cell.border = _BORDER
             cell.alignment = _WRAP_TOP
         sheet.row_dimensions[row].height = _height(

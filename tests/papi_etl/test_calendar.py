@@ -85,3 +85,15 @@ def test_the_open_period_is_the_next_consolidated_deadline(plan):
     assert calendar.open_period(plan, dt.datetime(2019, 3, 12, tzinfo=HCM)).code == "2019-Q1"
     assert calendar.open_period(plan, dt.datetime(2019, 3, 15, tzinfo=HCM)).code == "2019-6M"
     assert calendar.open_period(plan, dt.datetime(2026, 11, 26, tzinfo=HCM)) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "compared"),
+    [("2019-Q1", "2018-Y"), ("2019-Y", "2018-Y"), ("2019-6M", None), ("2018-Y", None)],
+)
+def test_a_report_compares_with_the_same_period_a_year_earlier_or_the_last_one(
+    plan, code, compared
+):
+    """2018 has only its yearly report: 2019-Q1 compares with it, 2019-6M with none."""
+    found = calendar.year_ago(plan, calendar.period(plan, code))
+    assert (found.code if found else None) == compared

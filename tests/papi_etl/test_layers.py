@@ -32,8 +32,20 @@ def test_the_domain_library_imports_no_orchestrator_and_no_gx():
     assert offenders == []
 
 
-@pytest.mark.parametrize("command", [["--help"], ["plan", "show"], ["calendar"]])
-def test_plain_commands_start_without_loading_prefect_or_gx(command):
+SEED = "plans/documents/ke-hoach-461-KH-UBND-binh-tan-2018.txt"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        ["plan", "show"],
+        ["calendar"],
+        ["plan", "import", SEED, "-o", "{tmp}/draft.yaml"],
+    ],
+)
+def test_plain_commands_start_without_loading_prefect_or_gx(command, tmp_path):
+    command = [part.replace("{tmp}", str(tmp_path)) for part in command]
     probe = (
         "import sys\n"
         "from papi_etl.cli.main import app\n"

@@ -50,6 +50,7 @@ def test_a_failing_source_makes_collect_exit_non_zero_and_the_inbox_is_still_rea
         env={
             "PAPI_HTTP_SOURCE_URL": "http://127.0.0.1:9/api/v2/assets/x/data/",
             "PAPI_HTTP_SOURCE_TOKEN": "t0ken",
+            "PAPI_HTTP_SOURCE_ACCOUNTS": "al.binhtan=AL",
             "PAPI_HTTP_SOURCE_RETRIES": "1",
         },
     )

@@ -196,7 +196,7 @@ class _Fixtures:
 
 
 # Codes that intake (papi_etl.ingest) raises against who sent a file and when; reading never does.
-INTAKE_CODES = {"unknown_unit_folder", "wrong_unit", "period_not_started"}
+INTAKE_CODES = {"unknown_unit_folder", "unknown_sender", "wrong_unit", "period_not_started"}
 
 
 def test_every_code_a_reader_raises_has_a_case():

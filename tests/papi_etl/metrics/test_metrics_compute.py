@@ -123,6 +123,41 @@ def test_change_from_previous_period_and_year_to_date(tiny_plan, frames):
     assert _indicator(first, "I1")["trend"] is None
 
 
+def test_q1_and_the_year_compare_with_a_year_earlier(tiny_plan, frames):
+    frames.report("W01", "2018-Y", tasks=ALL_DONE, values={"I1": 30, "I2": 2})
+    frames.report("W01", "2019-Q1", tasks=ALL_DONE, values={"I1": 9, "I2": 3})
+    frames.report("W01", "2019-6M", tasks=ALL_DONE, values={"I1": 15, "I2": 3})
+    frames.report("W01", "2019-Y", tasks=ALL_DONE, values={"I1": 41, "I2": 1})
+
+    q1 = compute(tiny_plan, _period(tiny_plan, "2019-Q1"), frames.inputs())
+    assert (q1.year_ago_period, q1.year_ago_label) == ("2018-Y", "Năm 2018")
+    i1 = _indicator(q1, "I1")  # cumulative: a quarter against a whole year, not judged
+    assert (i1["year_ago_value"], i1["year_ago_change"], i1["year_ago_ratio"]) == (30, -21, 30)
+    assert i1["year_ago_trend"] is None
+    assert _indicator(q1, "I2")["year_ago_trend"] == "improved"  # a mean: 3 against 2
+    assert math.isnan(i1["previous_value"])  # no earlier period in 2019
+
+    year = compute(tiny_plan, _period(tiny_plan, "2019-Y"), frames.inputs())
+    assert year.year_ago_period == "2018-Y"
+    assert _indicator(year, "I1")[["year_ago_value", "year_ago_change"]].tolist() == [30, 11]
+    assert _indicator(year, "I1")["year_ago_trend"] == "improved"  # a year against a year
+    assert _indicator(year, "I1")["year_ago_trend"] == "improved"  # a year against a year
+    assert _indicator(year, "I2")["year_ago_trend"] == "worsened"
+
+    # 6M has an earlier period in its year and 461/KH-UBND has no 2018-6M: no year-ago figure.
+    june = compute(tiny_plan, _period(tiny_plan, "2019-6M"), frames.inputs())
+    assert june.year_ago_period is None
+    assert math.isnan(_indicator(june, "I1")["year_ago_value"])
+
+
+def test_a_change_that_rounds_to_zero_is_no_improvement(tiny_plan, frames):
+    frames.report("W01", "2019-Q1", tasks=ALL_DONE, values={"I2": 2.0})
+    frames.report("W01", "2019-6M", tasks=ALL_DONE, values={"I2": 2.04})
+    m = compute(tiny_plan, _period(tiny_plan, "2019-6M"), frames.inputs())
+    i2 = _indicator(m, "I2")
+    assert i2["change"] == pytest.approx(0.04) and i2["trend"] == "unchanged"
+
+
 def test_only_valid_or_accepted_reports_count_and_the_rest_are_left_out(tiny_plan, frames):
     frames.report("W01", tasks=ALL_DONE, values={"I1": 1})
     frames.report("W02", status="accepted_with_exception", tasks=ALL_DONE, values={"I1": 10})

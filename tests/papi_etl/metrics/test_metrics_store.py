@@ -119,13 +119,16 @@ def filled(session: Session, tiny_plan: Plan) -> Store:
 
 def test_on_time_and_arrival_are_the_first_versions(session, tiny_plan, filled):
     inputs = load.inputs(session, tiny_plan, calendar.period(tiny_plan, "2019-Q1"))
-    subs = inputs.submissions.set_index("unit")
-    assert set(subs["period"]) == {"2019-Q1"}  # not 2018-Y, not the later 6M
+    loaded = inputs.submissions
+    # 2018-Y is the report 2019-Q1 compares with a year earlier; the later 6M is not loaded.
+    assert set(loaded["period"]) == {"2019-Q1", "2018-Y"}
+    subs = loaded[loaded["period"] == "2019-Q1"].set_index("unit")
     assert subs.loc["W01", "version"] == 2 and bool(subs.loc["W01", "on_time"]) is True
     assert subs.loc["W01", "received_at"] == Q1_ON_TIME
     assert bool(subs.loc["W02", "on_time"]) is False
     assert subs.loc["W03", "open_findings"] == 2 and subs.loc["W03", "status"] == "invalid"
-    assert len(inputs.task_rows) == 3 * 3  # current versions only
+    q1_rows = inputs.task_rows[inputs.task_rows["period"] == "2019-Q1"]
+    assert len(q1_rows) == 3 * 3  # current versions only
     assert inputs.papi_scores is not None and len(inputs.papi_scores) == 5
 
 

@@ -20,7 +20,7 @@ from papi_etl.metrics import PeriodMetrics
 from papi_etl.metrics import compute as metrics_compute
 from papi_etl.metrics import load as metrics_load
 from papi_etl.plan import LoadedPlan
-from papi_etl.report import content, task_status
+from papi_etl.report import content
 from papi_etl.report.model import Report
 from papi_etl.sources.inbox import InboxSource
 from papi_etl.store import schema
@@ -67,7 +67,7 @@ def build(session: Session, loaded: LoadedPlan, *, synthetic: bool = True) -> Bu
         version=1,
         supplementary=False,
         changes=(),
-        task_status=task_status.by_task(plan, metrics, inputs),
+        task_rows=metrics_compute.counted_task_rows(plan, metrics, inputs),
         synthetic=synthetic,
         issued_on=ISSUED_ON,
     )

@@ -57,13 +57,18 @@ def test_the_header_comes_from_the_plan(built):
     assert header.nation == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert header.motto == "Độc lập - Tự do - Hạnh phúc"
     assert header.number == "Số: .../BC-UBND"
-    assert report.place_date == "Bình Tân, ngày 14 tháng 3 năm 2019"
+    # The office fills in the day it signs and issues the report, not the day it was made.
+    assert report.place_date == "Bình Tân, ngày ... tháng ... năm ..."
     assert report.heading == "BÁO CÁO"
     assert report.subject == "Kết quả thực hiện Kế hoạch cải thiện Chỉ số PAPI Quý I năm 2019"
-    assert report.recipients == (
-        "Sở Nội vụ Thành phố Hồ Chí Minh;",
-        "Ủy ban nhân dân Thành phố Hồ Chí Minh;",
-        "Lưu: VT, Phòng Nội vụ.",
+    # The full "Nơi nhận" of the plan, from the plan file.
+    assert report.recipients[:2] == ("UBND Thành phố;", "Sở Nội vụ TP: VP, P.CCHC;")
+    assert len(report.recipients) == 11 and report.recipients[-1] == "Lưu: VT, NV (T)."
+    signature = report.signature
+    assert (signature.on_behalf, signature.title, signature.name) == (
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Lê Văn Thinh",
     )
 
 
@@ -102,13 +107,33 @@ def test_one_section_per_dimension_then_the_assignments(loaded, built):
 
 def test_the_index_is_never_called_a_papi_score(built):
     context = built.report.table(CONTEXT_TABLE)
-    assert (
-        context.columns[-1]
-        == INDEX_NAME
-        == "Chỉ số thực hiện kế hoạch (0–10), không phải điểm PAPI"
-    )
+    assert context.columns[-1] == "Chỉ số thực hiện kế hoạch Quý I năm 2019"
+    assert INDEX_NAME == "Chỉ số thực hiện kế hoạch (0–10), không phải điểm PAPI"
+    assert INDEX_NAME in context.note
     assert "Điểm PAPI năm 2017" in context.columns[1]  # the latest published by March 2019
     assert "ước lượng không trọng số" in context.note
+
+
+def test_table_2_and_chart_2_list_the_same_groups(built):
+    rows = [row[0] for row in built.report.table(CONTEXT_TABLE).rows]
+    chart = next(c for c in built.report.charts if c.key == "chi-so-thuc-hien")
+    assert list(chart.categories) == rows
+    assert "Tổ chức thực hiện" in rows and rows[-1] == "Chung"
+
+
+def test_no_task_text_is_cut_mid_sentence(loaded, built):
+    titles = {t.code: t.title for d in loaded.plan.dimensions for t in d.tasks}
+    titles |= {t.code: t.title for t in loaded.plan.assignments}
+    tasks = [
+        row
+        for s in built.report.sections
+        for b in s.blocks
+        if isinstance(b, Table) and b.columns[:2] == ("Mã", "Nhiệm vụ")
+        for row in b.rows
+    ]
+    assert len(tasks) == len(titles)
+    for code, title, *_ in tasks:
+        assert title == titles[code] and "…" not in title
 
 
 def test_figures_in_the_text_use_vietnamese_notation(built):

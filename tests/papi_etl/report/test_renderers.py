@@ -19,7 +19,7 @@ HEADER_LINES = (
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "Độc lập - Tự do - Hạnh phúc",
     "Số: .../BC-UBND",
-    "Bình Tân, ngày 14 tháng 3 năm 2019",
+    "Bình Tân, ngày ... tháng ... năm ...",
     "BÁO CÁO",
 )
 PERIOD_LABEL = "Quý I năm 2019"
@@ -44,7 +44,8 @@ def test_the_docx_holds_header_period_and_every_dimension(rendered, loaded):
     for dimension in loaded.plan.dimensions:
         assert dimension.name_vi in text
     assert SYNTHETIC_NOTICE in text
-    assert "Nơi nhận:" in text and "Sở Nội vụ Thành phố Hồ Chí Minh;" in text
+    assert "Nơi nhận:" in text and "- Sở Nội vụ TP: VP, P.CCHC;" in text
+    assert "Lê Văn Thinh" in text
 
 
 def test_the_docx_is_a4_in_times_new_roman_with_charts_and_repeated_table_headers(rendered):
@@ -92,7 +93,8 @@ def test_the_pdf_text_is_vietnamese_with_diacritics(pdf, loaded):
 
 def test_the_xlsx_has_one_sheet_per_annex_with_numbers_as_numbers(rendered, built):
     workbook = load_workbook(rendered["xlsx"])
-    assert workbook.sheetnames == ["Thông tin", *(t.key for t in built.report.annexes)]
+    annexes = [t.key for t in built.report.annexes]
+    assert workbook.sheetnames == ["Thông tin", *annexes, "Tỷ lệ báo cáo", "Xếp hạng phường"]
     units = workbook[built.report.annexes[0].key]
     assert units["A1"].value.startswith("Phụ lục 1.")
     assert units["A2"].value == SYNTHETIC_NOTICE

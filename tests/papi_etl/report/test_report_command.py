@@ -46,3 +46,24 @@ def test_an_unknown_period_exits_2_with_a_message(template_dir, tmp_path):
     assert done.returncode == 2
     assert "2030-Q9" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_out_leaves_the_files_in_the_folder_every_time(template_dir, tmp_path):
+    data = tmp_path / "papi-data"
+    shutil.copytree(template_dir, data)
+    first = _run(data, "--period", PERIOD, "--json")
+    assert first.returncode == 0, first.stderr
+    stored = json.loads(first.stdout)["files"]
+    out = tmp_path / "out"
+    for _ in range(2):
+        done = _run(data, "--period", PERIOD, "-o", str(out), "--json")
+        assert done.returncode == 0, done.stderr
+        produced = json.loads(done.stdout)
+        assert (produced["version"], produced["created"], produced["copied"]) == (1, False, True)
+        assert produced["folder"] == str(out / PERIOD / "v1")
+        for role, path in produced["files"].items():
+            assert path == str(out / PERIOD / "v1" / os.path.basename(path))
+            with open(path, "rb") as copy, open(stored[role], "rb") as original:
+                assert copy.read() == original.read()  # the version's files, byte for byte
+    shown = _run(data, "--period", PERIOD, "-o", str(out))
+    assert "đã chép" in shown.stdout and str(out / PERIOD / "v1" / "bao-cao") in shown.stdout

@@ -502,7 +502,11 @@ def test_settings_build_the_source_and_a_missing_one_fails_at_start(monkeypatch)
     with pytest.raises(ConfigurationError, match="PAPI_HTTP_SOURCE_TOKEN is not"):
         HttpApiSource.from_settings(Settings(http_source_url=url))
     source = HttpApiSource.from_settings(
-        Settings(http_source_url=url, http_source_token=SecretStr(TOKEN))
+        Settings(
+            http_source_url=url,
+            http_source_token=SecretStr(TOKEN),
+            http_source_accounts={"al.binhtan": "AL"},
+        )
     )
     assert source.name == "http:kf.kobotoolbox.org/api/v2/assets/aPapi461BinhTan/data"
     assert TOKEN not in repr(Settings(http_source_token=SecretStr(TOKEN)))
