@@ -32,6 +32,7 @@ def test_a_source_down_stops_the_run_at_collect_without_waiting(
     )
     monkeypatch.setenv("PAPI_HTTP_SOURCE_URL", server.url_for(PATH))
     monkeypatch.setenv("PAPI_HTTP_SOURCE_TOKEN", "kobo-token")
+    monkeypatch.setenv("PAPI_HTTP_SOURCE_ACCOUNTS", "al.binhtan=AL")
     monkeypatch.setenv("PAPI_HTTP_SOURCE_RETRIES", "1")
 
     result = run_period(period="2019-Q1")

@@ -157,13 +157,15 @@ def test_an_api_fault_past_the_retries_on_page_2(fault, server, workspace, inbox
 
 @pytest.mark.reliability
 def test_the_command_line_says_which_source_failed_and_the_next_run_completes(server, tmp_path):
-    kobo = FakeKobo(server, [submission(n) for n in range(1, 7)], honours_query=True)
+    sent = [submission(n, _submitted_by="al.binhtan") for n in range(1, 7)]
+    kobo = FakeKobo(server, sent, honours_query=True)
     kobo.faults += [None] + [status(503, {"Retry-After": "1"})] * 2
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPI_", "PREFECT_"))}
     env |= {
         "PAPI_DATA_DIR": str(tmp_path / "data"),
         "PAPI_HTTP_SOURCE_URL": kobo.url,
         "PAPI_HTTP_SOURCE_TOKEN": TOKEN,
+        "PAPI_HTTP_SOURCE_ACCOUNTS": "al.binhtan=AL",
         "PAPI_HTTP_SOURCE_RETRIES": "1",
     }
 

@@ -92,11 +92,12 @@ class PrivateCluster:
             "WHERE datname = 'papi' AND pid <> pg_backend_pid()"
         )
 
-    def waiting_on_a_lock(self) -> bool:
+    def waiting_to_insert(self, table: str) -> bool:
+        """True when a client of `papi` waits on a lock to insert into `table`."""
         return (
             self._admin(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = 'papi' AND wait_event_type = 'Lock'"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'papi' "
+                f"AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO {table} %'"
             )
             > 0
         )
@@ -187,7 +188,9 @@ class Collecting:
             time.sleep(0.01)
 
     def finish(self) -> tuple[int, str, str]:
-        out, _ = self.process.communicate(timeout=180)
+        assert self.process.stdout is not None
+        out = self.process.stdout.read()  # not communicate(): the reader owns stderr
+        self.process.wait(180)
         self._reader.join(10)
         return self.process.returncode, out, "".join(self.lines)
 
@@ -286,10 +289,10 @@ def test_a_store_down_longer_than_the_retries_fails_loudly_and_the_next_run_resu
 
 @pytest.mark.reliability
 def test_two_runs_filing_the_same_units_next_version_at_once_both_land(pg, tmp_path):
-    """A concurrent run (here: this test's own open transaction) files AL's version 2 while
-    `papi-etl collect` files another file of AL: the collect's insert of version 2 waits on
-    the first one's row, fails on the unique version once it commits, and is retried as v3.
-    """
+    """A concurrent run (here: this test's own transaction) files AL's version 2 while
+    `papi-etl collect` files another file of AL: the collect read version 1 as the last, its
+    insert of version 2 fails on the unique version once the other commits, and is retried
+    as v3."""
     plan = PLAN.plan
     period = calendar.period(plan, "2019-Q1")
     made = [r for r in synth.build(plan, SEED, [period], "json") if r.unit.code == "AL"]
@@ -310,16 +313,18 @@ def test_two_runs_filing_the_same_units_next_version_at_once_both_land(pg, tmp_p
     (inbox / "AL").mkdir(parents=True)
     forms.write(third[0].submission, "json", inbox / "AL" / "AL-collect.json", plan)
     os.utime(inbox / "AL" / "AL-collect.json", (arrived.timestamp(),) * 2)
+    # The other run holds the table until the collect has read AL's last version (1) and
+    # tries to insert its next; then it files its own version 2 and commits.
     concurrent = workspace.sessions()
     concurrent.begin()
-    ingest(concurrent, plan, received(other[0], "AL-concurrent.json"), data_dir)
-    concurrent.flush()  # version 2 is written, not committed: its row holds the unique key
+    concurrent.execute(text("LOCK TABLE submissions IN SHARE MODE"))
 
     run = Collecting(inbox, data_dir, pg.url())
     deadline = time.monotonic() + 60
-    while not pg.waiting_on_a_lock():
+    while not pg.waiting_to_insert("submissions"):
         assert run.process.poll() is None and time.monotonic() < deadline, run.lines
         time.sleep(0.05)
+    ingest(concurrent, plan, received(other[0], "AL-concurrent.json"), data_dir)
     concurrent.commit()
     concurrent.close()
     code, _, err = run.finish()
@@ -346,7 +351,7 @@ def test_two_runs_filing_the_same_units_next_version_at_once_both_land(pg, tmp_p
     record(
         "store faults",
         "two runs filing the same unit's next version at once on PostgreSQL (READ COMMITTED): "
-        "the second insert waits on the first's row, then meets the unique version",
+        "both read v1 as the last, the second's insert meets the first's committed v2",
         1,
         "retried in a new transaction: filed as version 3, the chain v1 -> v2 -> v3 intact "
         "(before the fix: IntegrityError, the run stopped)",
