@@ -18,16 +18,22 @@ from tasks import workspace as workspace_tasks
 def run_period(plan: str = str(DEFAULT_PLAN), period: str | None = None) -> dict[str, object]:
     """Collect, validate, consolidate and publish one period (reminders are for live
     periods, on their schedule, not for a backfill). A plan with children runs each
-    child's period as a sub-flow, then rolls them up."""
+    child's period as a sub-flow, then rolls them up. Someone is waiting for it, so it does
+    not sit through the retries of the scheduled runs: a source that is down stops it at
+    once, before a report is made of part of the period, and a receiver that is down
+    leaves the delivery pending, said so."""
     children = workspace_tasks.child_plans(plan)
     if children:
         # The city's store first: it holds the family before a district writes anything.
         workspace_tasks.open_store(Settings(), plan)
         ran = {plan_id: run_period(path, period) for plan_id, path in children.items()}
         return {"districts": ran, "roll_up": roll_up(plan, period)}
+    collected = collect(plan, period, answer=False, wait_for_sources=False)
+    if any(source["source_errors"] for source in collected["sources"]):
+        return {"collect": collected, "stopped_at": "collect"}
     return {
-        "collect": collect(plan, period, answer=False),
+        "collect": collected,
         "validate": validate(plan, period),
         "consolidate": consolidate(plan, period),
-        "publish": publish(plan, period),
+        "publish": publish(plan, period, wait_for_receiver=False),
     }

@@ -18,8 +18,9 @@ can retry it; `is_domain_error` lets a retry condition refuse to retry ours.
     │                             `code` says why; collect stores it, never raises it)
     └── forms.template.UnknownUnitError   a unit code the plan does not have
 
-The sources' `SourceError` (papi_etl.sources.base) is deliberately outside this tree: a
-source that is down is an infrastructure fault, retried by the task that runs it.
+The sources' `SourceError` (papi_etl.sources.base) and the store's `StoreUnavailable`
+(papi_etl.store.retry) are deliberately outside this tree: a source or a database that is
+down is an infrastructure fault, retried by the task that runs it.
 """
 
 from __future__ import annotations

@@ -68,10 +68,13 @@ class SourceUnavailable(Exception):
     cache_policy=NONE,
 )
 def collect_from(
-    workspace: Workspace, source: Source, period: str | None = None
+    workspace: Workspace, source: Source, period: str | None = None, wait: bool = True
 ) -> dict[str, object]:
     """Take in what the source holds; with a period, show progress against the units that
-    owe it a report (a drop-triggered intake does not know the period before reading)."""
+    owe it a report (a drop-triggered intake does not know the period before reading).
+    A source that failed fails the task, for Prefect to retry it later, unless the run
+    does not `wait` (an interactive one, this task's retries off): then the summary says so
+    in `source_errors`."""
     logger = get_run_logger()
     progress: Progress | None = None
     if period is not None:
@@ -100,6 +103,8 @@ def collect_from(
     )
     if progress is not None:
         progress.finish()
+    for skipped in result.skipped:
+        logger.warning("%s left for the next run: %s", skipped.original_name, skipped.reason_en)
     summary = result.as_dict()
     logger.info(
         "received %s: %s new, %s superseding, %s duplicate, %s rejected",
@@ -110,5 +115,8 @@ def collect_from(
         len(summary["rejected"]),
     )
     if result.failures:
-        raise SourceUnavailable("; ".join(f"{f.source}: {f.error}" for f in result.failures))
+        failed = "\n".join(f.describe() for f in result.failures)
+        if wait:
+            raise SourceUnavailable(failed)
+        logger.error(failed)
     return summary

@@ -155,8 +155,13 @@ def _show(result: CollectResult, workspace: Workspace, wanted: calendar.Period |
         f"Received {summary['received']}: {summary['new']} new, {summary['superseded']} "
         f"superseding, {summary['duplicate']} duplicate, {len(summary['rejected'])} rejected."
     )
+    for skipped in result.skipped:
+        echo(
+            f"Để lần sau / left for the next run: {skipped.original_name}: "
+            f"{skipped.reason_vi} / {skipped.reason_en}"
+        )
     for failure in result.failures:
-        echo(f"Nguồn {failure.source} lỗi / source failed: {failure.error}")
+        echo(failure.describe())
     if wanted is not None:
         with workspace.sessions() as session:
             units = reporting_status.of_period(session, workspace.plan, wanted.code)

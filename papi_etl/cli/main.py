@@ -13,6 +13,8 @@ import signal
 import sys
 from types import FrameType
 
+from sqlalchemy.exc import DBAPIError
+
 from papi_etl.cli import calendar_command, db_commands, plan_commands, steward_commands
 from papi_etl.cli.bilingual import BilingualTyper
 from papi_etl.cli.collect_command import collect
@@ -25,6 +27,7 @@ from papi_etl.cli.synth_command import synth
 from papi_etl.cli.template_command import template
 from papi_etl.cli.validate_command import validate
 from papi_etl.errors import PapiError
+from papi_etl.store.retry import StoreUnavailable
 
 app = BilingualTyper(
     name="papi-etl",
@@ -78,8 +81,15 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
     try:
         app()
-    except PapiError as error:
+    except (PapiError, StoreUnavailable) as error:
         sys.stderr.write(f"{error}\n")
+        sys.exit(2)
+    except DBAPIError as error:  # the store failed where no retry is built in
+        cause = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        sys.stderr.write(
+            f"Cơ sở dữ liệu bị lỗi: {cause}. Chạy lại lệnh khi cơ sở dữ liệu hoạt động trở lại.\n"
+            f"The store failed: {cause}. Run the command again once the database is back.\n"
+        )
         sys.exit(2)
     except Exception as error:  # the last guard: a message, not a traceback
         if os.environ.get("PAPI_DEBUG"):

@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,11 +32,47 @@ from papi_etl.errors import ConfigurationError
 from papi_etl.numbers_vi import format_decimal, format_percent
 from papi_etl.orchestration_env import prepare
 from papi_etl.plan import family
+from papi_etl.plan.model import Plan
 from papi_etl.sources import inbox as inbox_layout
 from papi_etl.sources.inbox import unit_folders
 from papi_etl.workspace import open_workspace
 
 DEMO_MARK = ".papi-demo"
+
+
+def _stopped_at_collect(period: str, collected: dict[str, Any]) -> None:
+    """Say which source failed and that no report was made of part of the period; exit 2."""
+    from papi_etl.collect import SourceFailure
+
+    for source in collected["sources"]:
+        for failed in source["source_errors"]:
+            sys.stderr.write(SourceFailure(failed["source"], failed["error"]).describe() + "\n")
+    sys.stderr.write(
+        f"Kỳ {period} dừng ở bước thu thập, chưa lập báo cáo; chạy lại papi-etl run --period "
+        f"{period} khi nguồn hoạt động trở lại.\n"
+        f"The {period} run stopped at collect, before any report was made; run papi-etl run "
+        f"--period {period} again once the source is back.\n"
+    )
+    raise typer.Exit(2)
+
+
+def _unfinished_deliveries(published: list[tuple[Plan, dict[str, Any]]]) -> None:
+    """Say which deliveries `run`/`demo` left pending or refused, and how they get done;
+    exit as `papi-etl push` would: 2 when refused, 1 when pending (README's contract)."""
+    from papi_etl.delivery import unfinished
+    from papi_etl.store.schema import DeliveryState
+
+    now = dt.datetime.now(dt.UTC)
+    states = set()
+    for plan, result in published:
+        text = unfinished.notice(plan, str(result["period"]), result["deliveries"], now)
+        if text is not None:
+            sys.stderr.write(text + "\n")
+        states |= {d["state"] for d in result["deliveries"]}
+    if DeliveryState.FAILED.value in states:
+        raise typer.Exit(2)
+    if DeliveryState.PENDING.value in states:
+        raise typer.Exit(1)
 
 
 def run(
@@ -81,9 +117,12 @@ def run(
         result = run_period(plan=str(loaded.path.resolve()), period=wanted.code)
     if json:
         emit_json(result)
-        return
-    if loaded.plan.children:
-        for plan_id, ran in result["districts"].items():
+    ran_by_plan = result["districts"] if loaded.plan.children else {loaded.plan.id: result}
+    for ran in ran_by_plan.values():
+        if "stopped_at" in ran:
+            _stopped_at_collect(wanted.code, ran["collect"])
+    if not json and loaded.plan.children:
+        for plan_id, ran in ran_by_plan.items():
             _ran(plan_id, ran["consolidate"])
         rolled = result["roll_up"]
         echo(
@@ -94,8 +133,10 @@ def run(
             f"({len(rolled['districts'])} quận; `papi-etl metrics --plan {loaded.path} "
             f"--period {wanted.code}` xếp hạng)"
         )
-        return
-    _ran(f"{wanted.code} ({wanted.label_vi})", result["consolidate"])
+    elif not json:
+        _ran(f"{wanted.code} ({wanted.label_vi})", result["consolidate"])
+    plans = {p.plan.id: p.plan for p in [loaded, *family.children(loaded)]}
+    _unfinished_deliveries([(plans[i], ran["publish"]) for i, ran in ran_by_plan.items()])
 
 
 def _ran(label: str, consolidated: dict[str, object]) -> None:
@@ -158,6 +199,7 @@ def demo(
         results = demo_flow(plan=str(loaded.path.resolve()), seed=seed)
     if json:
         emit_json(results)
+        _unfinished_deliveries([(loaded.plan, r["publish"]) for r in results])
         return
     echo("DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — papi-etl demo")
     for r in results:
@@ -174,6 +216,7 @@ def demo(
     echo(f"Phản hồi cho đơn vị / feedback: {config.data_dir / 'feedback'}")
     echo("Giao diện Prefect / Prefect UI: papi-etl ui  (rồi mở http://127.0.0.1:4200)")
     echo(f"Xong sau {time.monotonic() - started:.0f} s / done.")
+    _unfinished_deliveries([(loaded.plan, r["publish"]) for r in results])
 
 
 def ui(

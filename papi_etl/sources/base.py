@@ -33,6 +33,19 @@ class Received:
     sender: str | None = None
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An item the source saw but could not hand over this time (a file still being
+    written, or gone before it was read): nothing of it is taken in, the next run looks
+    again. Said to the operator in Vietnamese and English."""
+
+    source: str
+    original_name: str
+    reason_vi: str
+    reason_en: str
+    claimed_unit: str | None = None
+
+
 class SourceError(Exception):
     """The source itself failed (unreachable, refused, malformed page) after its retries.
 
@@ -43,8 +56,9 @@ class SourceError(Exception):
 class Source(Protocol):
     name: str
 
-    def fetch(self, cursor: str | None) -> Iterator[Received]:
-        """Items newer than `cursor` (None: everything), oldest first.
+    def fetch(self, cursor: str | None) -> Iterator[Received | Skipped]:
+        """Items newer than `cursor` (None: everything), oldest first, and the ones it had
+        to leave for the next run.
 
         Each item's `cursor` is the value to resume after it; raises SourceError.
         """

@@ -276,7 +276,9 @@ class HttpApiSource:
                 wait,
             )
 
-        outcome = with_retries(lambda: self._attempt(url), self._backoff, self._sleep, log_retry)
+        outcome = with_retries(
+            lambda: self._attempt(url, number), self._backoff, self._sleep, log_retry
+        )
         if isinstance(outcome, Fault):
             raise self._error(
                 f"page {number} ({url}) failed {self._backoff.retries + 1} times; "
@@ -284,7 +286,7 @@ class HttpApiSource:
             ) from outcome.error
         return outcome
 
-    def _attempt(self, url: str) -> _Page | Fault:
+    def _attempt(self, url: str, number: int) -> _Page | Fault:
         """One request: the page, a fault worth retrying, or SourceError for one that is not."""
         try:
             response = self._session.get(url, timeout=self._timeouts)
@@ -294,15 +296,22 @@ class HttpApiSource:
             return Fault(f"{type(error).__name__}: {error}", error=error)
         except requests.RequestException as error:
             raise self._error(f"request to {url} failed: {error}") from error
-        return self._read(response, url)
+        return self._read(response, url, number)
 
-    def _read(self, response: requests.Response, url: str) -> _Page | Fault:
+    def _read(self, response: requests.Response, url: str, number: int) -> _Page | Fault:
         """The page a response holds, a retryable fault, or SourceError for a refusal."""
         status = response.status_code
         if status in (401, 403):
             raise self._error(
                 f"the server refused the token (HTTP {status}) for {url}; "
                 "check PAPI_HTTP_SOURCE_TOKEN and that its account may read this form"
+            )
+        if status == 404 and number > 1:
+            # The first page was found: the server refuses the cursor in its own link.
+            raise self._error(
+                f"page {number} ({url}), the 'next' link of page {number - 1}, was not found "
+                "(HTTP 404): the server's page cursor is wrong or expired; the next run asks "
+                "again from the last item taken in"
             )
         if status == 404:
             raise self._error(

@@ -33,11 +33,27 @@ def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def connect(url: str) -> Engine:
-    """An engine for the store at `url`; on SQLite, with foreign keys enforced."""
+def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE and runs
+    # CREATE/ALTER TABLE outside of any: left to it, a migration killed half-way leaves
+    # tables with no alembic_version row, and every later upgrade fails on "table already
+    # exists". Off, and BEGIN emitted on SQLAlchemy's begin, DDL commits or rolls back whole.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def connect(url: str, *, transactional_ddl: bool = False) -> Engine:
+    """An engine for the store at `url`; on SQLite, with foreign keys enforced and, with
+    `transactional_ddl` (migrations), schema changes inside the transaction."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enforce_foreign_keys)
+        if transactional_ddl:
+            event.listen(engine, "connect", _no_driver_transactions)
+            event.listen(engine, "begin", _begin)
     return engine
 
 
@@ -119,7 +135,7 @@ def upgrade(url: str) -> str:
             f"Cannot create the folder of the store at {redacted(parsed)}: {error}",
             f"Không tạo được thư mục của cơ sở dữ liệu tại {redacted(parsed)}: {error}",
         ) from error
-    engine = connect(url)
+    engine = connect(url, transactional_ddl=True)
     try:
         with engine.connect() as connection:
             _migrate(connection)
