@@ -28,9 +28,6 @@ from papi_etl.settings import DEFAULT_PLAN
 from papi_etl.store import database
 from papi_etl.submission import IndicatorRow, Submission, TaskRow
 
-# The reliability ledger (tests/reliability_ledger.py): `record(...)` from fault tests.
-pytest_plugins = ["reliability_ledger"]
-
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[PostgresTestDatabase]:
