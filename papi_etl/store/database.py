@@ -101,8 +101,9 @@ def _migrate(connection: Connection) -> None:
     """
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.commit()
+        # Through the driver: SQLAlchemy would emit BEGIN first (`transactional_ddl`), and
+        # inside a transaction SQLite ignores the switch.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     with connection.begin():
         config = alembic_config()
         config.attributes["connection"] = connection
@@ -115,8 +116,7 @@ def _migrate(connection: Connection) -> None:
                 "Cập nhật cơ sở dữ liệu sẽ làm hỏng liên kết giữa các bảng; chưa thay đổi gì.",
             )
     if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-        connection.commit()
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(url: str) -> str:

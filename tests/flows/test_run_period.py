@@ -109,7 +109,7 @@ def test_a_receiver_down_leaves_the_delivery_pending_and_a_later_push_sends_it_o
     assert row.state is DeliveryState.PENDING
     assert row.attempts == 1 + configured.INTERACTIVE_RETRIES
     with pytest.raises(typer.Exit) as pending:
-        _unfinished_deliveries(PLAN.plan, [result["publish"]])
+        _unfinished_deliveries([(PLAN.plan, result["publish"])])
     err = capsys.readouterr().err
     assert pending.value.exit_code == 1
     assert f"Báo cáo kỳ {PERIOD} (v1) CHƯA GỬI ĐƯỢC tới {down}" in err

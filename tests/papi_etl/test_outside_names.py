@@ -66,7 +66,7 @@ def test_dropped_file_names_are_never_paths(workspace, tmp_path, make_submission
     written = feedback_files.write_for_period(
         workspace.sessions, plan, "2019-Q1", workspace.data_dir
     )
-    feedback = workspace.data_dir / "feedback" / workspace.plan.id / "2019-Q1"
+    feedback = workspace.data_dir / "feedback" / "2019-Q1"
     assert written == [feedback / "AL_2019-Q1_v6_phan-hoi.xlsx"]
     data = workspace.data_dir
     for path in _files(tmp_path) - before:
