@@ -315,10 +315,11 @@ def deploy(
         ),
     ] = None,
 ) -> None:
-    """Vận hành chính thức: đăng ký các deployment của kế hoạch vào một work pool của Prefect, để các
-    worker (`prefect worker start --pool NAME --type process`) trên máy này hoặc máy khác
-    chạy. / Production: register the plans' deployments on a Prefect work pool, for workers
-    (`prefect worker start --pool NAME --type process`) on this or other machines to run."""
+    """Vận hành chính thức: đăng ký các deployment của kế hoạch vào một work pool của
+    Prefect, để các worker (`prefect worker start --pool NAME --type process`) trên máy này
+    hoặc máy khác chạy. / Production: register the plans' deployments on a Prefect work
+    pool, for workers (`prefect worker start --pool NAME --type process`) on this or other
+    machines to run."""
     config = settings()
     paths = [path.resolve() for path in plan or [config.plan]]
     for path in paths:
