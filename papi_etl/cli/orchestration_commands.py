@@ -237,9 +237,11 @@ def ui(
 
     # Its own process group, stopped here on the way out (Ctrl+C, SIGTERM: see main.py),
     # so the port is free again when the command has ended.
-    with PrefectServer(Path(os.environ["PREFECT_HOME"]), port=port, host=host) as server:
-        echo(f"Giao diện Prefect / Prefect UI: {server.url}  (Ctrl+C để dừng / to stop)")
-        echo(f"Nhật ký máy chủ / server log: {server.log}")
+    server = PrefectServer(Path(os.environ["PREFECT_HOME"]), port=port, host=host)
+    # Said before the server answers, so that it is said even when stopped while starting.
+    echo(f"Giao diện Prefect / Prefect UI: {server.url}  (Ctrl+C để dừng / to stop)")
+    echo(f"Nhật ký máy chủ / server log: {server.log}")
+    with server:
         code = server.join()
     if code:
         raise ConfigurationError(
