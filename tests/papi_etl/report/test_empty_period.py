@@ -84,7 +84,8 @@ def test_a_period_with_no_accepted_report_is_consolidated(tmp_path, database_url
     record(
         "report",
         f"a period in which every file was rejected ({len(taken.items)} files of two "
-        "districts' folders); metrics, findings, report and push",
+        f"districts' folders), store on {database_url.split(':')[0].split('+')[0]}; metrics, "
+        "findings, report and push",
         1,
         "0/26 reported, every unit listed as missing, the report delivered",
     )
