@@ -95,6 +95,18 @@ def synth(
             "--inbox DIR.",
         ),
     ] = 1,
+    wards: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=99,
+            metavar="N",
+            help="Số phường của mỗi quận mô phỏng (chỉ với --districts N > 1; mặc định: như "
+            "kế hoạch). / Wards of each synthetic district (only with --districts N > 1; "
+            "default: as in the plan).",
+            show_default=False,
+        ),
+    ] = None,
     plan: PlanOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -108,11 +120,17 @@ def synth(
         periods = [p for p in calendar.periods(loaded) if p.code in wanted]
     else:
         periods = calendar.periods(loaded)
+    if wards is not None and districts == 1:
+        sys.stderr.write(
+            "--wards chỉ dùng cùng --districts N > 1: số phường của một quận là của kế hoạch. / "
+            "--wards needs --districts N > 1: one district's wards are its plan's.\n"
+        )
+        raise typer.Exit(2)
     if districts == 1:
         made = [_district(loaded, periods, out, form, seed, clean)]
         city = None
     else:
-        made, city = _city(loaded, periods, out, form, seed, clean, districts)
+        made, city = _city(loaded, periods, out, form, seed, clean, districts, wards)
     if json:
         emit_json(made[0] if city is None else {"city_plan": str(city), "districts": made})
         return
@@ -124,12 +142,19 @@ def synth(
 
 
 def _city(
-    base: Plan, periods: list[Period], out: Path, form: Form, seed: int, clean: bool, count: int
+    base: Plan,
+    periods: list[Period],
+    out: Path,
+    form: Form,
+    seed: int,
+    clean: bool,
+    count: int,
+    wards: int | None,
 ) -> tuple[list[dict[str, object]], Path]:
     """`count` districts' plans and inboxes, then the city's plan listing them."""
     made = []
     for number in range(1, count + 1):
-        plan = districts.district_plan(base, number)
+        plan = districts.district_plan(base, number, wards)
         written = _writing(out, lambda p=plan: districts.write_plan(p, base, out / f"{p.id}.yaml"))
         summary = _district(plan, periods, out / plan.id, form, seed + number - 1, clean)
         made.append({"plan": plan.id, "plan_file": str(written), **summary})

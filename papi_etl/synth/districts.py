@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from papi_etl.plan.model import Plan, UnitKind
+from papi_etl.plan.model import Plan, Unit, UnitKind
 from papi_etl.synth.texts import SYNTHETIC_MARK
 
 CITY_ID = "city"
@@ -38,10 +38,16 @@ def _renamed(codes: list[str] | None, renames: dict[str, str]) -> list[str] | No
     return None if codes is None else [renames.get(code, code) for code in codes]
 
 
-def district_plan(base: Plan, number: int) -> Plan:
+def district_plan(base: Plan, number: int, wards: int | None = None) -> Plan:
     """District `number`'s copy of `base`: its own id, district name, numbered wards
     (`P01`, "Phường 1", ...) and placeholder addresses; the same tasks, indicators and
-    calendar, so that its reports have the same shape as the base district's."""
+    calendar, so that its reports have the same shape as the base district's.
+
+    `wards`: how many wards the copy has (default: as many as `base`). Districts differ in
+    size (a country's ~10,000 communes in ~700 districts: 14 on average, some over 20);
+    wards added are copies of the base's first ward, which the plan's tasks and indicators
+    reach through their groups, as they reach every ward; fewer wards drop the last ones.
+    """
     plan_id = district_id(number)
     name = f"Mô phỏng {number:03d}"
     old = base.document.district
@@ -54,8 +60,13 @@ def district_plan(base: Plan, number: int) -> Plan:
         issuer=document["issuer"].replace(old, name),
         signer=None,
     )
-    wards = [u for u in base.units if u.kind is UnitKind.WARD]
-    renames = {u.code: f"P{i:02d}" for i, u in enumerate(wards, start=1)}
+    base_wards = [u for u in base.units if u.kind is UnitKind.WARD]
+    count = len(base_wards) if wards is None else wards
+    if count < 1 or not base_wards:
+        raise ValueError(f"a district needs at least one ward, not {count}")
+    _resize_wards(data, base_wards, count)
+    renames = {u.code: f"P{i:02d}" for i, u in enumerate(base_wards, start=1)}
+    renames.update({f"P{i:02d}": f"P{i:02d}" for i in range(len(base_wards) + 1, count + 1)})
     for unit in data["units"]:
         if unit["code"] in renames:
             number_of_ward = int(renames[unit["code"]][1:])
@@ -78,6 +89,32 @@ def district_plan(base: Plan, number: int) -> Plan:
         calendar["consolidating_unit"], calendar["consolidating_unit"]
     )
     return Plan.model_validate(data)
+
+
+def _resize_wards(data: dict[str, Any], base_wards: list[Unit], count: int) -> None:
+    """`count` wards in the plan's data: the base's first ones, then copies of its first
+    ward coded P<n>; named references to a dropped ward are dropped with it."""
+    kept = {u.code for u in base_wards[:count]}
+    dropped = {u.code for u in base_wards} - kept
+    first = next(u for u in data["units"] if u["code"] == base_wards[0].code)
+    units = [u for u in data["units"] if u["code"] not in dropped]
+    at = max(i for i, u in enumerate(units) if u["kind"] == UnitKind.WARD.value) + 1
+    added = [{**first, "code": f"P{i:02d}"} for i in range(len(base_wards) + 1, count + 1)]
+    data["units"] = units[:at] + added + units[at:]
+    for group in data["groups"]:
+        if UnitKind.WARD.value in group["kinds"]:
+            group["name"] = group["name"].replace(f"{len(base_wards)} phường", f"{count} phường")
+    if not dropped:
+        return
+    for task in [t for d in data["dimensions"] for t in d["tasks"]] + data["assignments"]:
+        for field in _UNIT_REFERENCES:
+            if task[field] is not None:
+                task[field] = [code for code in task[field] if code not in dropped]
+    for indicator in data["indicators"]:
+        if indicator["reporting_units"] is not None:
+            indicator["reporting_units"] = [
+                code for code in indicator["reporting_units"] if code not in dropped
+            ]
 
 
 def city_plan(base: Plan, children: list[str]) -> Plan:
