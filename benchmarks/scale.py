@@ -22,8 +22,9 @@ flows run them, without Prefect (`benchmarks.orchestration` measures Prefect's s
 
 - open: every plan file loaded and synced into a new store (migrations included);
 - collect: each district's inbox collected (archive copy, parse, store);
-- validate: each district's period validated with the GX suites and the findings stored
-  (without the HTML Data Docs, which a run builds for operators);
+- validate: the districts' period validated together, as the validate flow does for a
+  city (`expectations.period.validate_periods`: one GX run per suite), and the findings
+  stored (without the HTML Data Docs, which a run builds for operators);
 - metrics: each district's metrics computed and stored, then the city's roll-up;
 - report: the consolidated report of the top plan: the district's (DOCX, PDF, XLSX,
   charts) for the district scale, the city's roll-up (Markdown, XLSX) above it; each
@@ -152,7 +153,7 @@ def make_inputs(root: Path, scale: str, count: int, wards: int, period: str) -> 
 def run_steps(plan_file: Path, period: str, on_step: Callable[[str], Any]) -> dict[str, Any]:
     """The library's steps in the flows' order; `on_step(name)` is a context manager
     around each (timing and memory)."""
-    from expectations.period import validate_period
+    from expectations.period import validate_periods
     from papi_etl import collect
     from papi_etl.metrics.period import compute_and_store
     from papi_etl.metrics.rollup import roll_up_and_store
@@ -178,9 +179,9 @@ def run_steps(plan_file: Path, period: str, on_step: Callable[[str], Any]) -> di
             received += len(collect.collect(ws.sessions, ws.plan, sources, ws.data_dir).items)
         counts["submissions"] = received
     with on_step("validate"):
-        counts["findings"] = sum(
-            validate_period(ws.sessions, ws.plan, period).findings for ws in districts
-        )
+        # As the validate flow does for a city: its districts together, one GX run per suite.
+        checked = validate_periods(districts[0].sessions, [ws.plan for ws in districts], period)
+        counts["findings"] = sum(c.findings for c in checked.values())
     with on_step("metrics"):
         computed = [compute_and_store(ws.sessions, ws.plan, period)[0] for ws in districts]
         if children:

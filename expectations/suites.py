@@ -25,6 +25,7 @@ is a snapshot of what this module builds (`python -m expectations.snapshot`).
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -434,6 +435,15 @@ def _suite_meta(plan: Plan, frame: str, sheet: str, key: list[str]) -> dict[str,
         "sheet": sheet,
         "key": key,
     }
+
+
+def signature(plan: Plan) -> str:
+    """What the suites of a plan owe to the plan: the plan-wide words baked into their
+    texts (the suites' names and meta aside). Plans with the same signature are checked by
+    the same suites, so that a city's districts can be validated in one GX run per suite
+    rather than one per district (GX's fixed cost per expectation dominates small frames).
+    """
+    return json.dumps(_words(plan), ensure_ascii=False, sort_keys=True)
 
 
 def build(plan: Plan) -> list[gx.ExpectationSuite]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from expectations.period import PeriodValidation, validate_period
+from expectations.period import PeriodValidation, validate_period, validate_periods
 from papi_etl.validation import feedback_files
 from papi_etl.workspace import DATA_DOCS, Workspace
 from tasks.artifacts import Progress
@@ -38,6 +38,29 @@ def validate(workspace: Workspace, period: str, data_docs: bool = True) -> Perio
         checked.count("accepted_with_exception"),
         checked.findings,
     )
+    return checked
+
+
+@task(
+    name="validate-districts",
+    task_run_name="validate {period} of the districts",
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=retry_unless_domain_error,
+    cache_policy=NONE,
+)
+def validate_together(
+    workspaces: list[Workspace], period: str, data_docs: bool = True
+) -> dict[str, PeriodValidation]:
+    """A city's districts validated together (one GX run per suite for all), by plan id."""
+    checked = validate_periods(
+        workspaces[0].sessions,
+        [w.plan for w in workspaces],
+        period,
+        {w.plan.id: w.files(DATA_DOCS) if data_docs else None for w in workspaces},
+    )
+    found = sum(c.findings for c in checked.values())
+    get_run_logger().info("%s: %d districts validated, %d findings", period, len(checked), found)
     return checked
 
 
