@@ -4,6 +4,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from papi_etl.plan import load
+from papi_etl.plan.model import UnitKind
+
 
 def test_synth_writes_the_inbox_layout_and_says_what_it_wrote(papi, tmp_path):
     inbox = tmp_path / "inbox"
@@ -96,6 +99,27 @@ def test_several_districts_get_their_own_inbox_and_seed(papi, tmp_path):
     ]
     assert fates[0] != fates[1] != fates[2], "each district has its own mix"
     assert [len(list(f.glob("*/*.json"))) for f in folders] == [d["files"] for d in made]
+
+
+def test_districts_of_any_size(papi, tmp_path):
+    out = tmp_path / "load"
+    result = papi(
+        "synth", "-o", str(out), "--format", "json", "--period", "2019-Q1",
+        "--districts", "2", "--wards", "13", "--clean", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    district = load(out / "district-002.yaml").plan
+    wards = [u.code for u in district.units if u.kind is UnitKind.WARD]
+    assert wards == [f"P{n:02d}" for n in range(1, 14)]
+    assert district.groups[0].name == "Ủy ban nhân dân 13 phường"
+    # Every ward owes its report, the ones added too, and the clean inbox has them all.
+    assert {p.parent.name for p in (out / "district-002").glob("*/*.json")} >= set(wards)
+
+
+def test_wards_without_districts_is_refused(papi, tmp_path):
+    result = papi("synth", "-o", str(tmp_path / "x"), "--wards", "12")
+    assert result.code == 2 and "--wards" in result.err and "--districts" in result.err
+    assert not (tmp_path / "x").exists()
 
 
 def test_zero_districts_is_refused(papi, tmp_path):
