@@ -85,14 +85,17 @@ def settle(session: Session, submission: schema.Submission) -> SubmissionStatus:
             select(schema.Finding.state).where(schema.Finding.submission_id == submission.id)
         )
     )
-    if FindingState.OPEN in states:
-        submission.status = SubmissionStatus.INVALID
-    elif FindingState.ACCEPTED in states:
-        submission.status = SubmissionStatus.ACCEPTED_WITH_EXCEPTION
-    else:
-        submission.status = SubmissionStatus.VALID
+    submission.status = _status(states)
     session.flush()
     return submission.status
+
+
+def _status(states: Collection[FindingState]) -> SubmissionStatus:
+    if FindingState.OPEN in states:
+        return SubmissionStatus.INVALID
+    if FindingState.ACCEPTED in states:
+        return SubmissionStatus.ACCEPTED_WITH_EXCEPTION
+    return SubmissionStatus.VALID
 
 
 def record(
@@ -142,10 +145,15 @@ def record(
         ],
         key=("submission_id", "sheet", "row", "field", "rule"),
     )
+    states: dict[int, set[FindingState]] = {i: set() for i in current}
     for stored in _findings_of(session, current):
-        if stored.state is FindingState.ACCEPTED:
-            continue
-        again = (stored.submission_id, _place(stored)) in produced
-        stored.state = FindingState.OPEN if again else FindingState.RESOLVED
+        if stored.state is not FindingState.ACCEPTED:
+            again = (stored.submission_id, _place(stored)) in produced
+            stored.state = FindingState.OPEN if again else FindingState.RESOLVED
+        states[stored.submission_id].add(stored.state)
+    # `settle` of each, from the states just set (one flush, not a query per submission).
+    for submission in submissions:
+        if submission.id in current:
+            submission.status = _status(states[submission.id])
     session.flush()
-    return {s.id: settle(session, s) for s in submissions}
+    return {s.id: s.status for s in submissions}
