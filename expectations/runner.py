@@ -22,7 +22,7 @@ import hashlib
 import logging
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,48 +176,20 @@ def validate(frames: Frames, period: calendar.Period) -> list[Finding]:
     `period` is the period they report on: evidence dates must fall in its span. Raises
     ExpectationError when GX cannot evaluate an expectation.
     """
-    return validate_many([(frames, period)])[0]
-
-
-def validate_many(parts: Sequence[tuple[Frames, calendar.Period]]) -> list[list[Finding]]:
-    """`validate` of each part (plans of one store: submission ids are unique across
-    them), the parts that share suites and period checked together in one GX run per
-    suite; the findings of each part, in the parts' order."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for at, (frames, period) in enumerate(parts):
-        groups.setdefault((suites.signature(frames.plan), period.code), []).append(at)
-    found: list[list[Finding]] = [[] for _ in parts]
-    with _lock:
-        engine = _shared_engine()
-        for members in groups.values():
-            first, period = parts[members[0]]
-            together = [parts[at][0] for at in members]
-            part_of = {i: at for at in members for i in parts[at][0].submission_ids}
-            for finding in _validate_locked(engine, first.plan, together, period):
-                found[part_of[finding.submission_id]].append(finding)
-    return [sorted(f, key=_order) for f in found]
-
-
-def _validate_locked(
-    engine: _Engine, plan: Plan, parts: list[Frames], period: calendar.Period
-) -> list[Finding]:
     parameters = {
         suites.PERIOD_STARTS: _midnight(period.starts),
         suites.PERIOD_ENDS: _midnight(period.ends),
     }
     found: list[Finding] = []
-    for check in engine.checks_of(plan):
-        frame = _concat([getattr(p, check.frame) for p in parts])
-        frame, result = _run(check, frame, parameters)
-        failed = [r for r in result.results if not r.success]
-        _raise_for_errors(failed)
-        for failure in failed:
-            found += _findings(failure, frame, period)
-    return found
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    with _lock:
+        engine = _shared_engine()
+        for check in engine.checks_of(frames.plan):
+            frame, result = _run(check, getattr(frames, check.frame), parameters)
+            failed = [r for r in result.results if not r.success]
+            _raise_for_errors(failed)
+            for failure in failed:
+                found += _findings(failure, frame, period)
+    return sorted(found, key=_order)
 
 
 def _run(

@@ -128,6 +128,7 @@ _TASK_TEXT = (TASK, STATUS, RESULT, EVIDENCE, DIFFICULTIES, PROPOSALS, ROW_UNIT,
 _INDICATOR_TEXT = (INDICATOR, VALUE_TEXT, NOTE, ROW_UNIT, ROW_PERIOD)
 _SUBMISSIONS = (SUBMISSION_ID, UNIT, PERIOD)
 _ORDER = "_order"
+_PLAN = "_plan"  # which plan a submission is of, while the frames of several are built
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,38 +149,42 @@ class Frames:
 # --- what the plan expects --------------------------------------------------------------
 
 
-def _assigned_tasks(plan: Plan) -> pd.DataFrame:
-    """(unit, task, plan order) for every task a unit must report."""
+def _assigned_tasks(plans: Sequence[Plan]) -> pd.DataFrame:
+    """(plan, unit, task, plan order) for every task a unit must report."""
     pairs = [
-        (unit.code, task.code, order)
+        (plan.id, unit.code, task.code, order)
+        for plan in plans
         for order, task in enumerate(assignments.tasks(plan))
         for unit in assignments.reporting_units(plan, task)
     ]
-    return pd.DataFrame(pairs, columns=[UNIT, TASK, _ORDER])
+    return pd.DataFrame(pairs, columns=[_PLAN, UNIT, TASK, _ORDER])
 
 
-def _assigned_indicators(plan: Plan) -> pd.DataFrame:
+def _assigned_indicators(plans: Sequence[Plan]) -> pd.DataFrame:
     pairs = [
-        (unit.code, indicator.code, order)
+        (plan.id, unit.code, indicator.code, order)
+        for plan in plans
         for order, indicator in enumerate(plan.indicators)
         for unit in assignments.indicator_reporting_units(plan, indicator)
     ]
-    return pd.DataFrame(pairs, columns=[UNIT, INDICATOR, _ORDER])
+    return pd.DataFrame(pairs, columns=[_PLAN, UNIT, INDICATOR, _ORDER])
 
 
-def _indicator_facts(plan: Plan) -> pd.DataFrame:
+def _indicator_facts(plans: Sequence[Plan]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             (
+                plan.id,
                 x.code,
                 x.value_type.value,
                 float(x.range.min),
                 float(x.range.max),
                 x.aggregate_periods is PeriodAggregation.CUMULATIVE,
             )
+            for plan in plans
             for x in plan.indicators
         ],
-        columns=[INDICATOR, VALUE_TYPE, RANGE_MIN, RANGE_MAX, CUMULATIVE],
+        columns=[_PLAN, INDICATOR, VALUE_TYPE, RANGE_MIN, RANGE_MAX, CUMULATIVE],
     )
 
 
@@ -198,7 +203,7 @@ def _owed(
     submissions: pd.DataFrame, rows: pd.DataFrame, assigned: pd.DataFrame, code: str
 ) -> pd.DataFrame:
     """One row per (submission, code) the plan expects of the unit and the file lacks."""
-    expected = submissions.merge(assigned, on=UNIT)
+    expected = submissions.merge(assigned, on=[_PLAN, UNIT])
     sent = rows[[SUBMISSION_ID, code]].drop_duplicates()
     joined = expected.merge(sent, on=[SUBMISSION_ID, code], how="left", indicator=True)
     owed = joined[joined["_merge"] == "left_only"].drop(columns="_merge")
@@ -213,7 +218,7 @@ def _sent(
     """The rows as sent, with their submission's unit and period and whether they are owed."""
     joined = rows.merge(submissions, on=SUBMISSION_ID, how="inner")
     flags = assigned.assign(**{ASSIGNED: True})
-    joined = joined.merge(flags, on=[UNIT, code], how="left")
+    joined = joined.merge(flags, on=[_PLAN, UNIT, code], how="left")
     # A row's own unit and period default to the file's, as the forms' readers have it.
     return joined.assign(
         **{
@@ -233,8 +238,8 @@ def _ordered(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return ordered[list(columns)].reset_index(drop=True)
 
 
-def _tasks(plan: Plan, submissions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    assigned = _assigned_tasks(plan)
+def _tasks(plans: Sequence[Plan], submissions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    assigned = _assigned_tasks(plans)
     rows = _blank_is_missing(rows, _TASK_TEXT)
     sent = _sent(submissions, rows, assigned, TASK)
     frame = pd.concat([sent, _owed(submissions, sent, assigned, TASK)], ignore_index=True)
@@ -249,14 +254,14 @@ def _tasks(plan: Plan, submissions: pd.DataFrame, rows: pd.DataFrame) -> pd.Data
 
 
 def _indicators(
-    plan: Plan, submissions: pd.DataFrame, rows: pd.DataFrame, previous: pd.DataFrame
+    plans: Sequence[Plan], submissions: pd.DataFrame, rows: pd.DataFrame, previous: pd.DataFrame
 ) -> pd.DataFrame:
-    assigned = _assigned_indicators(plan)
+    assigned = _assigned_indicators(plans)
     rows = _blank_is_missing(rows, _INDICATOR_TEXT)
     sent = _sent(submissions, rows, assigned, INDICATOR)
     owed = _owed(submissions, sent, assigned, INDICATOR).assign(**{NOT_APPLICABLE: False})
     frame = pd.concat([sent, owed], ignore_index=True)
-    frame = frame.merge(_indicator_facts(plan), on=INDICATOR, how="left")
+    frame = frame.merge(_indicator_facts(plans), on=[_PLAN, INDICATOR], how="left")
     frame = frame.merge(previous, on=[SUBMISSION_ID, INDICATOR], how="left")
     frame = frame.assign(
         **{
@@ -285,13 +290,18 @@ def _empty(columns: Sequence[str]) -> pd.DataFrame:
 
 
 def _frames(
-    plan: Plan,
+    plans: Sequence[Plan],
     submissions: pd.DataFrame,
     task_rows: pd.DataFrame,
     indicator_rows: pd.DataFrame,
     previous: pd.DataFrame,
 ) -> Frames:
-    submissions = submissions.astype({SUBMISSION_ID: "int64", UNIT: "str", PERIOD: "str"})
+    """`submissions` name their plan in `_PLAN` (the first plan's when they do not)."""
+    if _PLAN not in submissions.columns:
+        submissions = submissions.assign(**{_PLAN: plans[0].id})
+    submissions = submissions.astype(
+        {SUBMISSION_ID: "int64", UNIT: "str", PERIOD: "str", _PLAN: "str"}
+    )
     task_rows = task_rows.astype({SUBMISSION_ID: "int64", ROW: "int64"})
     indicator_rows = indicator_rows.astype(
         {SUBMISSION_ID: "int64", ROW: "int64", VALUE: "float64", NOT_APPLICABLE: "bool"}
@@ -300,9 +310,9 @@ def _frames(
         {SUBMISSION_ID: "int64", INDICATOR: "str", PREVIOUS_VALUE: "float64"}
     )
     return Frames(
-        plan=plan,
-        tasks=_tasks(plan, submissions, task_rows),
-        indicators=_indicators(plan, submissions, indicator_rows, previous),
+        plan=plans[0],
+        tasks=_tasks(plans, submissions, task_rows),
+        indicators=_indicators(plans, submissions, indicator_rows, previous),
     )
 
 
@@ -373,7 +383,7 @@ def of_submissions(
         or None,
         columns=list(_PREVIOUS_COLUMNS),
     )
-    return _frames(plan, heads, task_rows, indicator_rows, earlier)
+    return _frames([plan], heads, task_rows, indicator_rows, earlier)
 
 
 def combine(parts: Sequence[Frames]) -> Frames:
@@ -399,9 +409,9 @@ def _previous_period(plan: Plan, period: calendar.Period) -> calendar.Period | N
     return same_year[at - 1] if at > 0 else None
 
 
-def _current(plan: Plan, period_code: str) -> list:
+def _current(plan_ids: Sequence[str], period_code: str) -> list:
     return [
-        store.Submission.plan_id == plan.id,
+        store.Submission.plan_id.in_(plan_ids),
         store.Submission.period_code == period_code,
         store.Submission.status != store.SubmissionStatus.SUPERSEDED,
     ]
@@ -427,25 +437,39 @@ def of_period(
     Raises UnknownPeriodError for a period not in the plan's calendar, and ValueError for
     given ids that are not submissions of the plan and period.
     """
-    period = calendar.period(plan, period_code)
-    chosen = (
-        _current(plan, period.code)
-        if submission_ids is None
-        else [
-            store.Submission.plan_id == plan.id,
-            store.Submission.period_code == period.code,
-            store.Submission.id.in_(submission_ids),
-        ]
-    )
+    return of_periods(session, [plan], period_code, submission_ids)
+
+
+def of_periods(
+    session: Session,
+    plans: Sequence[Plan],
+    period_code: str,
+    submission_ids: list[int] | None = None,
+) -> Frames:
+    """`of_period` of several plans of the store (a city's districts) as one Frames, built
+    by one query per table and one pass of pandas: its cost is per call, and a district's
+    frames are small. Each row keeps its submission's id, unique in the store. The Frames'
+    plan is the first: give plans validated by the same suites
+    (`expectations.suites.signature`)."""
+    periods = {plan.id: calendar.period(plan, period_code) for plan in plans}
+    code = periods[plans[0].id].code
+    ids = [plan.id for plan in plans]
     S, T, V = store.Submission, store.SubmissionTask, store.IndicatorValue
+    chosen = (
+        _current(ids, code)
+        if submission_ids is None
+        else [S.plan_id.in_(ids), S.period_code == code, S.id.in_(submission_ids)]
+    )
     submissions = _frame(
-        session, select(S.id, S.unit_code, S.period_code).where(*chosen), _SUBMISSIONS
+        session,
+        select(S.id, S.unit_code, S.period_code, S.plan_id).where(*chosen),
+        (*_SUBMISSIONS, _PLAN),
     )
     if submission_ids is not None:
         unknown = set(submission_ids) - set(submissions[SUBMISSION_ID].tolist())
         if unknown:
             raise ValueError(
-                f"not submissions of plan {plan.id} for {period.code}: {sorted(unknown)}"
+                f"not submissions of plan {', '.join(ids)} for {code}: {sorted(unknown)}"
             )
     task_rows = _frame(
         session,
@@ -488,25 +512,34 @@ def of_period(
             ROW_PERIOD: None,
         }
     )[list(_INDICATOR_ROW_COLUMNS)]
-    by_unit = _previous(session, plan, period)
-    previous = submissions[[SUBMISSION_ID, UNIT]].merge(by_unit, on=UNIT)
-    return _frames(plan, submissions, task_rows, indicator_rows, previous[list(_PREVIOUS_COLUMNS)])
+    by_unit = _previous(session, plans, periods)
+    previous = submissions[[SUBMISSION_ID, UNIT, _PLAN]].merge(by_unit, on=[_PLAN, UNIT])
+    return _frames(plans, submissions, task_rows, indicator_rows, previous[list(_PREVIOUS_COLUMNS)])
 
 
-def _previous(session: Session, plan: Plan, period: calendar.Period) -> pd.DataFrame:
+def _previous(
+    session: Session, plans: Sequence[Plan], periods: Mapping[str, calendar.Period]
+) -> pd.DataFrame:
     """Each unit's current value of each indicator in the previous period of the year."""
-    columns = (UNIT, INDICATOR, PREVIOUS_VALUE)
-    earlier = _previous_period(plan, period)
-    if earlier is None:
-        return _empty(columns).astype({UNIT: "str"})
+    columns = (_PLAN, UNIT, INDICATOR, PREVIOUS_VALUE)
+    by_earlier: dict[str, list[str]] = {}
+    for plan in plans:
+        earlier = _previous_period(plan, periods[plan.id])
+        if earlier is not None:
+            by_earlier.setdefault(earlier.code, []).append(plan.id)
     S, V = store.Submission, store.IndicatorValue
-    found = _frame(
-        session,
-        select(S.unit_code, V.indicator_code, V.value)
-        .join(S, S.id == V.submission_id)
-        .where(*_current(plan, earlier.code), V.value.is_not(None))
-        .order_by(S.id, V.row_number),
-        columns,
-    )
+    found = [
+        _frame(
+            session,
+            select(S.plan_id, S.unit_code, V.indicator_code, V.value)
+            .join(S, S.id == V.submission_id)
+            .where(*_current(ids, code), V.value.is_not(None))
+            .order_by(S.id, V.row_number),
+            columns,
+        )
+        for code, ids in by_earlier.items()
+    ]
+    if not found:
+        return _empty(columns).astype({UNIT: "str", _PLAN: "str"})
     # A duplicated row keeps its first value: the duplicate is that period's finding.
-    return found.drop_duplicates([UNIT, INDICATOR])
+    return pd.concat(found, ignore_index=True).drop_duplicates([_PLAN, UNIT, INDICATOR])

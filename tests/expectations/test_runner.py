@@ -13,8 +13,6 @@ from great_expectations.validator.v1_validator import Validator
 
 import expectations
 from expectations import runner
-from papi_etl.plan.model import UnitKind
-from papi_etl.synth import districts
 from papi_etl.validation import frames
 
 
@@ -127,47 +125,3 @@ def test_a_row_condition_whose_columns_are_unknown_is_refused():
     suite = gx.ExpectationSuite(name="query", expectations=[expectation])
     with pytest.raises(TypeError, match="not a GX Condition"):
         runner._read_by(suite)
-
-
-def _agencies(plan):
-    """Units that are the same in a district's synthetic copy (its wards are renamed)."""
-    return [u for u in plan.units if u.kind is not UnitKind.WARD]
-
-
-def test_districts_validated_together_find_what_each_finds_alone(plan, make_submission, q1, runs):
-    """A city's districts in one GX run per suite: each gets exactly its own findings."""
-    other = districts.district_plan(plan, 2, wards=3)
-    parts = []
-    for number, district in enumerate((plan, other)):
-        base = 1000 * (number + 1)
-        sent = {base + i: make_submission(u.code) for i, u in enumerate(_agencies(district)[:4])}
-        # A status no rule allows in the first report, a unit of another district in the
-        # second: the findings must stay with the submission they are about.
-        first, second = sorted(sent)[:2]
-        sent[first] = dataclasses.replace(
-            sent[first],
-            tasks=tuple(dataclasses.replace(t, status="xong") for t in sent[first].tasks),
-        )
-        sent[second] = dataclasses.replace(
-            sent[second], tasks=tuple(dataclasses.replace(t, unit="ZZ") for t in sent[second].tasks)
-        )
-        parts.append(frames.of_submissions(district, sent))
-    alone = [expectations.validate(part, q1) for part in parts]
-    runs["suites"] = 0
-    together = runner.validate_many([(part, q1) for part in parts])
-    assert together == alone
-    assert all(found for found in alone)
-    assert {f.submission_id // 1000 for f in together[1]} == {2}
-    assert runs == {"suites": 2}
-
-
-def test_plans_with_other_words_are_not_validated_together(plan, make_submission, q1, runs):
-    renamed = plan.model_copy(
-        update={"document": plan.document.model_copy(update={"number": "99/KH-UBND"})}
-    )
-    sent = {1: make_submission("AL")}
-    sent[1] = dataclasses.replace(sent[1], tasks=sent[1].tasks[1:])  # a task missing
-    found = runner.validate_many([(frames.of_submissions(p, sent), q1) for p in (plan, renamed)])
-    assert runs == {"suites": 4}
-    assert "461/KH-UBND" in found[0][0].message_vi
-    assert "99/KH-UBND" in found[1][0].message_vi

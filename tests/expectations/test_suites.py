@@ -10,6 +10,7 @@ import pytest
 import expectations
 from expectations import suites
 from papi_etl.schema import INDICATOR_SHEET, TASK_SHEET, TaskStatus
+from papi_etl.synth import districts
 from papi_etl.validation.frames import INDICATOR_COLUMNS, TASK_COLUMNS
 
 FRAME_COLUMNS = {suites.TASKS: TASK_COLUMNS, suites.INDICATORS: INDICATOR_COLUMNS}
@@ -83,3 +84,12 @@ def test_plan_words_are_filled_in_when_built(plan, built):
     (unassigned,) = [e for _, e in _expectations(built) if e.meta["rule"] == "task_not_assigned"]
     assert plan.document.number in unassigned.meta["message_vi"]
     assert "Phòng Nội vụ" in unassigned.meta["hint"]
+
+
+def test_a_city_s_districts_share_their_suites_and_another_document_does_not(plan):
+    copy = districts.district_plan(plan, 7, wards=4)
+    assert suites.signature(copy) == suites.signature(plan)
+    renamed = plan.model_copy(
+        update={"document": plan.document.model_copy(update={"number": "99/KH-UBND"})}
+    )
+    assert suites.signature(renamed) != suites.signature(plan)
