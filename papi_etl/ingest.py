@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from papi_etl import archive, calendar, forms
@@ -140,6 +140,47 @@ def _raw_file(plan: Plan, item: Received, sha256: str, path: Path) -> schema.Raw
     )
 
 
+def _add_rows(session: Session, submission_id: int, submission: Submission) -> None:
+    """Insert the submission's task and indicator rows, one executemany per table.
+
+    Core inserts, not ORM objects: a report has a few dozen rows and the unit of work's
+    bookkeeping per object cost more than the database did (a city's collect spent most of
+    its time there). Nothing reads `schema.Submission.tasks` or `.indicator_values` of the
+    new row in this transaction; if something does, the collections were never loaded, so
+    the first access selects the rows inserted here.
+    """
+    tasks = [
+        {
+            "submission_id": submission_id,
+            "row_number": t.row,
+            "task_code": t.task,
+            "status": t.status,
+            "result": t.result,
+            "evidence": t.evidence,
+            "difficulties": t.difficulties,
+            "proposals": t.proposals,
+        }
+        for t in submission.tasks
+    ]
+    indicators = [
+        {
+            "submission_id": submission_id,
+            "row_number": x.row,
+            "indicator_code": x.indicator,
+            "value": x.value,
+            "not_applicable": x.not_applicable,
+            "note": x.note or None,
+            "value_text": (x.value_text or None) if x.value is None else None,
+        }
+        for x in submission.indicators
+    ]
+    # An empty parameter list would be one INSERT of defaults, not none.
+    if tasks:
+        session.execute(insert(schema.SubmissionTask.__table__), tasks)
+    if indicators:
+        session.execute(insert(schema.IndicatorValue.__table__), indicators)
+
+
 def _file(
     session: Session,
     plan: Plan,
@@ -169,31 +210,9 @@ def _file(
         received_at=received_at,
         on_time=not period.is_late(received_at),
     )
-    row.tasks = [
-        schema.SubmissionTask(
-            row_number=t.row,
-            task_code=t.task,
-            status=t.status,
-            result=t.result,
-            evidence=t.evidence,
-            difficulties=t.difficulties,
-            proposals=t.proposals,
-        )
-        for t in submission.tasks
-    ]
-    row.indicator_values = [
-        schema.IndicatorValue(
-            row_number=x.row,
-            indicator_code=x.indicator,
-            value=x.value,
-            not_applicable=x.not_applicable,
-            note=x.note or None,
-            value_text=(x.value_text or None) if x.value is None else None,
-        )
-        for x in submission.indicators
-    ]
     session.add(row)
     session.flush()
+    _add_rows(session, row.id, submission)
     if current is not None:
         current.status = schema.SubmissionStatus.SUPERSEDED
         current.superseded_by_id = row.id
