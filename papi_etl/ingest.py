@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from papi_etl import archive, calendar, forms
@@ -127,27 +127,92 @@ def _check_sender(plan: Plan, item: Received, submission: Submission) -> None:
         )
 
 
-def _raw_file(plan: Plan, item: Received, sha256: str, path: Path) -> schema.RawFile:
-    return schema.RawFile(
-        plan_id=plan.id,
-        sha256=sha256,
-        size=len(item.content),
-        source=item.source,
-        original_name=item.original_name,
-        claimed_unit_code=item.claimed_unit,
-        received_at=item.received_at,
-        archive_path=str(path),
-    )
+def _add_raw_file(
+    session: Session,
+    plan: Plan,
+    item: Received,
+    sha256: str,
+    path: Path,
+    rejection: RejectedSubmission | None = None,
+) -> int:
+    """Insert the item's raw-file row (with its rejection, if any); its id.
+
+    A Core insert, like the submission's rows below: nothing reads the row back as an
+    object, and a flush of one object costs more than the insert itself."""
+    values: dict[str, object] = {
+        "plan_id": plan.id,
+        "sha256": sha256,
+        "size": len(item.content),
+        "source": item.source,
+        "original_name": item.original_name,
+        "claimed_unit_code": item.claimed_unit,
+        "received_at": item.received_at,
+        "archive_path": str(path),
+    }
+    if rejection is not None:
+        values |= {
+            "rejection_code": rejection.code,
+            "rejection_reason_vi": rejection.message_vi,
+            "rejection_reason_en": rejection.message_en,
+        }
+    return _insert(session, schema.RawFile.__table__, values)
+
+
+def _insert(session: Session, table: Table, values: dict[str, object]) -> int:
+    """Insert one row in the session's transaction; its primary key."""
+    (key,) = session.execute(insert(table), values).inserted_primary_key
+    return int(key)
+
+
+def _add_rows(session: Session, submission_id: int, submission: Submission) -> None:
+    """Insert the submission's task and indicator rows, one executemany per table.
+
+    Core inserts, not ORM objects: a report has a few dozen rows and the unit of work's
+    bookkeeping per object cost more than the database did (a city's collect spent most of
+    its time there). No ORM object of the new submission exists in the session, so none
+    holds stale `tasks` or `indicator_values`: loading it selects the rows inserted here.
+    """
+    tasks = [
+        {
+            "submission_id": submission_id,
+            "row_number": t.row,
+            "task_code": t.task,
+            "status": t.status,
+            "result": t.result,
+            "evidence": t.evidence,
+            "difficulties": t.difficulties,
+            "proposals": t.proposals,
+        }
+        for t in submission.tasks
+    ]
+    indicators = [
+        {
+            "submission_id": submission_id,
+            "row_number": x.row,
+            "indicator_code": x.indicator,
+            "value": x.value,
+            "not_applicable": x.not_applicable,
+            "note": x.note or None,
+            "value_text": (x.value_text or None) if x.value is None else None,
+        }
+        for x in submission.indicators
+    ]
+    # An empty parameter list would be one INSERT of defaults, not none.
+    if tasks:
+        session.execute(insert(schema.SubmissionTask.__table__), tasks)
+    if indicators:
+        session.execute(insert(schema.IndicatorValue.__table__), indicators)
 
 
 def _file(
     session: Session,
     plan: Plan,
     submission: Submission,
-    raw: schema.RawFile,
+    raw_file_id: int,
     received_at: dt.datetime,
-) -> tuple[schema.Submission, schema.Submission | None]:
-    """Add the submission as the next version of its unit's report for the period."""
+) -> tuple[int, int, bool, schema.Submission | None]:
+    """Add the submission as the next version of its unit's report for the period: its id,
+    version and punctuality, and the version it superseded, if any."""
     key = (
         schema.Submission.plan_id == plan.id,
         schema.Submission.unit_code == submission.unit,
@@ -160,44 +225,28 @@ def _file(
         )
     )
     period = calendar.period(plan, submission.period)
-    row = schema.Submission(
-        plan_id=plan.id,
-        unit_code=submission.unit,
-        period_code=submission.period,
-        version=last + 1,
-        raw_file_id=raw.id,
-        received_at=received_at,
-        on_time=not period.is_late(received_at),
+    version = last + 1
+    on_time = not period.is_late(received_at)
+    # Core, like its rows: the columns left out (status, timestamps) take their defaults,
+    # which are Core's column defaults, the same ones the ORM applied.
+    submission_id = _insert(
+        session,
+        schema.Submission.__table__,
+        {
+            "plan_id": plan.id,
+            "unit_code": submission.unit,
+            "period_code": submission.period,
+            "version": version,
+            "raw_file_id": raw_file_id,
+            "received_at": received_at,
+            "on_time": on_time,
+        },
     )
-    row.tasks = [
-        schema.SubmissionTask(
-            row_number=t.row,
-            task_code=t.task,
-            status=t.status,
-            result=t.result,
-            evidence=t.evidence,
-            difficulties=t.difficulties,
-            proposals=t.proposals,
-        )
-        for t in submission.tasks
-    ]
-    row.indicator_values = [
-        schema.IndicatorValue(
-            row_number=x.row,
-            indicator_code=x.indicator,
-            value=x.value,
-            not_applicable=x.not_applicable,
-            note=x.note or None,
-            value_text=(x.value_text or None) if x.value is None else None,
-        )
-        for x in submission.indicators
-    ]
-    session.add(row)
-    session.flush()
+    _add_rows(session, submission_id, submission)
     if current is not None:
         current.status = schema.SubmissionStatus.SUPERSEDED
-        current.superseded_by_id = row.id
-    return row, current
+        current.superseded_by_id = submission_id
+    return submission_id, version, on_time, current
 
 
 def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Ingested:
@@ -208,7 +257,6 @@ def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Inge
     )
     if session.scalar(taken):
         return Ingested(Outcome.DUPLICATE, item.original_name, sha256)
-    raw = _raw_file(plan, item, sha256, path)
     try:
         submission = forms.read(item.content, item.original_name, plan)
         _check_sender(plan, item, submission)
@@ -221,11 +269,7 @@ def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Inge
                 rejection.code,
                 rejection.message_en,
             )
-        raw.rejection_code = rejection.code
-        raw.rejection_reason_vi = rejection.message_vi
-        raw.rejection_reason_en = rejection.message_en
-        session.add(raw)
-        session.flush()
+        _add_raw_file(session, plan, item, sha256, path, rejection)
         return Ingested(
             Outcome.REJECTED,
             item.original_name,
@@ -235,16 +279,17 @@ def ingest(session: Session, plan: Plan, item: Received, data_dir: Path) -> Inge
             reason_vi=rejection.message_vi,
             reason_en=rejection.message_en,
         )
-    session.add(raw)
-    session.flush()
-    row, previous = _file(session, plan, submission, raw, item.received_at)
+    raw_file_id = _add_raw_file(session, plan, item, sha256, path)
+    submission_id, version, on_time, previous = _file(
+        session, plan, submission, raw_file_id, item.received_at
+    )
     return Ingested(
         Outcome.SUPERSEDED if previous is not None else Outcome.NEW,
         item.original_name,
         sha256,
-        unit=row.unit_code,
-        period=row.period_code,
-        submission_id=row.id,
-        version=row.version,
-        on_time=row.on_time,
+        unit=submission.unit,
+        period=submission.period,
+        submission_id=submission_id,
+        version=version,
+        on_time=on_time,
     )

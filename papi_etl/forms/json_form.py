@@ -23,6 +23,8 @@ from papi_etl.plan.model import Plan
 from papi_etl.submission import Submission
 
 _TOP = ("unit", "period", "tasks", "indicators")
+_PLAIN = frozenset({str, int, float, type(None)})
+"""Exact types a field may have (bool, a subclass of int, is not one of them)."""
 _TASKS = Table(
     "danh sách nhiệm vụ (tasks)",
     "the tasks",
@@ -78,8 +80,10 @@ def _records(data: Mapping[str, object], key: str, keys: tuple[str, ...]) -> lis
                 f"{table.at_vi(number)} phải là một đối tượng {{...}}",
                 f"{table.at_en(number)} must be an object",
             )
-        for field in keys:
-            value = item.get(field)
+        cells = {field: item.get(field) for field in keys}
+        for field, value in cells.items():
+            if type(value) in _PLAIN:  # the usual case, decided without the checks below
+                continue
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, str | int | float)
             ):
@@ -87,7 +91,7 @@ def _records(data: Mapping[str, object], key: str, keys: tuple[str, ...]) -> lis
                     f"trường '{field}' của {table.at_vi(number)} phải là chuỗi, số hoặc null",
                     f"field '{field}' of {table.at_en(number)} must be a string, number or null",
                 )
-        records.append(Record(number, {field: item.get(field) for field in keys}))
+        records.append(Record(number, cells))
         rows.check_count(len(records), table)
     return records
 

@@ -10,6 +10,7 @@ validation to show the unit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,8 @@ def text(value: object) -> str:
     A number typed where text belongs ("12" in Kết quả) or a date Excel converted from
     "05/03/2019" must read back as the official typed it.
     """
+    if type(value) is str:  # most cells: skip the checks below
+        return unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
@@ -44,6 +47,9 @@ def fold(value: str) -> str:
 _STATUSES = {fold(s.value): s for s in TaskStatus} | {fold(s.label_vi): s for s in TaskStatus}
 
 
+# Memoised: every task row of every file asks, and a form's statuses are a handful of
+# spellings; bounded, so that a file of distinct junk cannot grow it.
+@functools.lru_cache(maxsize=1024)
 def status(value: str) -> str:
     """The status key for a key or a Vietnamese label in any case or accents; else as typed."""
     found = _STATUSES.get(fold(value))

@@ -8,9 +8,10 @@ only normalised for validation to judge (statuses, numbers, free text).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from papi_etl import calendar, schema
 from papi_etl.forms import normalise
@@ -30,9 +31,16 @@ class Record:
 
     row: int
     cells: Mapping[str, object]
+    # Each cell's text, normalised once: the unit, period and code cells are asked for by
+    # several checks, and a city's collect reads tens of thousands of rows.
+    _texts: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, key: str) -> str:
-        return normalise.text(self.cells.get(key))
+        try:
+            return self._texts[key]
+        except KeyError:
+            text = self._texts[key] = normalise.text(self.cells.get(key))
+            return text
 
 
 @dataclass(frozen=True)
@@ -77,18 +85,35 @@ def _plan_name(plan: Plan) -> str:
     return f"kế hoạch {plan.document.number}"
 
 
-def _resolve_unit(plan: Plan, typed: str) -> str | None:
-    wanted = normalise.fold(typed)
-    for unit in plan.units:
-        names = (unit.code, unit.name, unit.short_name or unit.code)
-        if wanted in (normalise.fold(name) for name in names):
-            return unit.code
-    return None
+@functools.lru_cache(maxsize=64)
+def _unit_names(names: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    """Folded code, name or short name -> unit code; the first unit in the plan's order
+    wins a name two units share. Cached on the names themselves (a plan is not hashable):
+    every file of a collect folds the same few hundred names otherwise."""
+    found: dict[str, str] = {}
+    for code, *spellings in names:
+        for name in (code, *spellings):
+            found.setdefault(normalise.fold(name), code)
+    return found
 
 
-def _resolve_period(plan: Plan, typed: str) -> str | None:
+def _unit_resolver(plan: Plan) -> Callable[[str], str | None]:
+    """Typed unit -> its code: by code, name or short name, in any case or accents."""
+    names = _unit_names(tuple((u.code, u.name, u.short_name or u.code) for u in plan.units))
+    return lambda typed: names.get(normalise.fold(typed))
+
+
+def _period_resolver(plan: Plan) -> Callable[[str], str | None]:
+    """Typed period -> its code, in any case."""
     codes = {p.code.upper(): p.code for p in calendar.periods(plan)}
-    return codes.get(typed.upper())
+    return lambda typed: codes.get(typed.upper())
+
+
+def _valid(plan: Plan, is_unit: bool) -> str:
+    """The valid unit (or period) codes, for a rejection's message."""
+    return ", ".join(
+        [u.code for u in plan.units] if is_unit else [p.code for p in calendar.periods(plan)]
+    )
 
 
 @dataclass(frozen=True)
@@ -119,22 +144,21 @@ def _one(
 ) -> str:
     """The one unit (or period) a file is about; rejects unknown, missing or mixed values."""
     is_unit = key == schema.UNIT
-    resolve = _resolve_unit if is_unit else _resolve_period
+    resolve = _unit_resolver(plan) if is_unit else _period_resolver(plan)
     what_vi, what_en = ("mã đơn vị", "unit code") if is_unit else ("kỳ báo cáo", "period code")
     unknown_code = RejectionCode.UNKNOWN_UNIT if is_unit else RejectionCode.UNKNOWN_PERIOD
-    valid = ", ".join(
-        [u.code for u in plan.units] if is_unit else [p.code for p in calendar.periods(plan)]
-    )
     mentions = _mentions(key, declared, tables)
     if not mentions:
+        valid = _valid(plan, is_unit)
         raise RejectedSubmission(
             unknown_code,
             f"Tệp không ghi {what_vi} (cột '{key}'); các giá trị hợp lệ: {valid}.",
             f"The file gives no {what_en} (column '{key}'); valid values: {valid}.",
         )
-    resolved = [(mention, resolve(plan, mention.typed)) for mention in mentions]
+    resolved = [(mention, resolve(mention.typed)) for mention in mentions]
     unknown = [mention for mention, code in resolved if code is None]
     if unknown:
+        valid = _valid(plan, is_unit)
         raise RejectedSubmission(
             unknown_code,
             f"{normalise.sentence(what_vi)} không có trong {_plan_name(plan)}: "
@@ -165,11 +189,13 @@ def _codes(plan: Plan, key: str, table: Table, records: Sequence[Record]) -> dic
     is_task = key == schema.TASK
     things = assignments.tasks(plan) if is_task else plan.indicators
     known = {thing.code.upper(): thing.code for thing in things}
+    typed_codes = {record.get(key) for record in records}
     unknown: dict[str, int] = {}
-    for record in records:
-        typed = record.get(key)
-        if typed.upper() not in known:
-            unknown.setdefault(typed or "(trống)", record.row)
+    if not all(typed.upper() in known for typed in typed_codes):
+        for record in records:
+            typed = record.get(key)
+            if typed.upper() not in known:
+                unknown.setdefault(typed or "(trống)", record.row)
     if unknown:
         shown = list(unknown.items())[:10]
         listed_vi = ", ".join(f"'{code}' ({table.at_vi(row)})" for code, row in shown)
@@ -184,7 +210,7 @@ def _codes(plan: Plan, key: str, table: Table, records: Sequence[Record]) -> dic
             f"{'Task' if is_task else 'Indicator'} code(s) not in plan {plan.id}: {listed_en}. "
             "Use this period's template and leave the code column as it is.",
         )
-    return {record.get(key): known[record.get(key).upper()] for record in records}
+    return {typed: known[typed.upper()] for typed in typed_codes}
 
 
 def _value(raw: object) -> tuple[float | None, str]:

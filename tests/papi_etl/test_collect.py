@@ -155,15 +155,23 @@ def test_a_crash_mid_ingestion_leaves_nothing_and_a_rerun_completes(
     inbox = tmp_path / "inbox"
     _drop(inbox, "AL", "al.json", make_submission("AL"), plan, ON_TIME)
 
-    def crash_once_rows_are_written(session, _context, _instances):
-        # The process dies after the submission's rows reached the database, before commit.
-        if any(isinstance(o, schema.SubmissionTask) for o in session.new):
+    engine = workspace.sessions.kw["bind"]
+    written = []
+
+    def crash_once_rows_are_written(_conn, _cursor, statement, *_args):
+        # The process dies after the submission's task rows reached the database (the raw
+        # file and the submission before them), before commit.
+        written.append(statement)
+        if statement.lstrip().upper().startswith("INSERT INTO SUBMISSION_TASKS"):
             raise SystemExit("power cut")
 
-    event.listen(workspace.sessions, "before_flush", crash_once_rows_are_written)
-    with pytest.raises(SystemExit):
-        _collect(workspace, inbox)
-    event.remove(workspace.sessions, "before_flush", crash_once_rows_are_written)
+    event.listen(engine, "after_cursor_execute", crash_once_rows_are_written)
+    try:
+        with pytest.raises(SystemExit):
+            _collect(workspace, inbox)
+    finally:
+        event.remove(engine, "after_cursor_execute", crash_once_rows_are_written)
+    assert any(s.lstrip().upper().startswith("INSERT INTO SUBMISSIONS") for s in written)
     with workspace.sessions() as session:
         for table in (schema.RawFile, schema.Submission, schema.SubmissionTask):
             assert session.scalar(select(func.count()).select_from(table)) == 0
