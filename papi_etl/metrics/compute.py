@@ -64,6 +64,7 @@ import pandas as pd
 from papi_etl import calendar
 from papi_etl.metrics.model import ASSIGNMENTS, ASSIGNMENTS_NAME_VI, WHOLE, PeriodMetrics
 from papi_etl.plan import assignments
+from papi_etl.plan.derived import per_plan
 from papi_etl.plan.model import Plan, UnitAggregation
 from papi_etl.schema import TaskStatus
 
@@ -143,8 +144,11 @@ class MetricInputs:
 
 
 # --- the plan as frames ---------------------------------------------------------------
+# Built once per plan object (`per_plan`): a city's or a country's run computes hundreds of
+# districts, each from its own plan, and these are shared by every call, so never modified.
 
 
+@per_plan
 def _expected_units(plan: Plan) -> pd.DataFrame:
     """unit, name, short_name, kind, order: the units that owe a report, in plan order."""
     rows = [
@@ -161,6 +165,7 @@ def _expected_units(plan: Plan) -> pd.DataFrame:
     return frame.assign(order=np.arange(len(frame)))
 
 
+@per_plan
 def _plan_tasks(plan: Plan) -> pd.DataFrame:
     """task, dimension: every task of the plan with its dimension (ASSIGNMENTS for III)."""
     rows = [{"task": t.code, "dimension": d.code} for d in plan.dimensions for t in d.tasks]
@@ -168,6 +173,7 @@ def _plan_tasks(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["task", "dimension"])
 
 
+@per_plan
 def _required(plan: Plan) -> pd.DataFrame:
     """unit, task, dimension: the task rows each unit's report must hold."""
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
@@ -180,6 +186,7 @@ def _required(plan: Plan) -> pd.DataFrame:
     return frame.assign(dimension=frame["task"].map(dimension_of))
 
 
+@per_plan
 def _dimensions(plan: Plan) -> pd.DataFrame:
     """dimension, dimension_name_vi, order: the plan's dimensions, then ASSIGNMENTS."""
     rows = [{"dimension": d.code, "dimension_name_vi": d.name_vi} for d in plan.dimensions]
@@ -189,6 +196,7 @@ def _dimensions(plan: Plan) -> pd.DataFrame:
     return frame.assign(order=np.arange(len(frame)))
 
 
+@per_plan
 def _plan_indicators(plan: Plan) -> pd.DataFrame:
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
     rows = [
@@ -223,6 +231,7 @@ def _plan_indicators(plan: Plan) -> pd.DataFrame:
     )
 
 
+@per_plan
 def _indicator_units(plan: Plan) -> pd.DataFrame:
     """unit, indicator: who must give a value for what."""
     rows = [
