@@ -520,6 +520,8 @@ def _aggregate_of(
     if period is None:
         return pd.Series(np.nan, index=plan_indicators.index)
     counted = _counted_units(inputs, period.code)
+    if counted.empty:  # no counted report, no value: spare the frames (the first period)
+        return pd.Series(np.nan, index=plan_indicators.index)
     values = _indicator_values(inputs, period.code, counted, owed)
     return _aggregate(plan_indicators, values)["value"].astype(float)
 
