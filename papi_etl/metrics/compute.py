@@ -635,17 +635,24 @@ def _texts(
     period_code: str,
     units: pd.DataFrame,
     plan_tasks: pd.DataFrame,
-    column: str,
-) -> pd.DataFrame:
+    columns: tuple[str, ...],
+) -> dict[str, pd.DataFrame]:
+    """unit, name, task, dimension, text: what counted reports wrote in each of `columns`,
+    by unit in plan order."""
     counted = units.loc[units["counted"], ["unit", "name", "order"]]
     rows = inputs.task_rows
-    rows = rows[rows["period"] == period_code]
-    rows = rows.assign(task=_text(rows["task"]).fillna(""), text=_text(rows[column]))
-    rows = rows[rows["text"].fillna("") != ""].merge(counted, on="unit")
-    rows = rows.assign(dimension=rows["task"].map(plan_tasks.set_index("task")["dimension"]))
-    rows = rows.sort_values("order", kind="stable")
-    frame = rows[["unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
-    return frame.astype({"task": object, "text": object, "dimension": object})
+    rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted["unit"])]
+    rows = rows.assign(task=_text(rows["task"]).fillna(""))
+    dimension_of = plan_tasks.set_index("task")["dimension"]
+    found = {}
+    for column in columns:
+        part = rows.assign(text=_text(rows[column]))
+        part = part[part["text"].fillna("") != ""].merge(counted, on="unit")
+        part = part.assign(dimension=part["task"].map(dimension_of))
+        part = part.sort_values("order", kind="stable")
+        frame = part[["unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
+        found[column] = frame.astype({"task": object, "text": object, "dimension": object})
+    return found
 
 
 def _papi_context(
@@ -756,6 +763,7 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         completeness.set_index("unit")["completeness"],
         unit_index["implementation_index"],
     )
+    texts = _texts(inputs, period.code, units_ordered, plan_tasks, ("difficulties", "proposals"))
     scores, papi_year, papi_estimate = _papi_context(
         inputs.papi_scores, inputs.papi_targets, period
     )
@@ -786,8 +794,8 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         ward_ranking=ranking,
         lagging=_lagging(units_ordered, matched, period),
         left_out=_left_out(units),
-        difficulties=_texts(inputs, period.code, units_ordered, plan_tasks, "difficulties"),
-        proposals=_texts(inputs, period.code, units_ordered, plan_tasks, "proposals"),
+        difficulties=texts["difficulties"],
+        proposals=texts["proposals"],
         papi_context=scores,
         papi_year=papi_year,
         papi_estimate=papi_estimate,
