@@ -79,6 +79,10 @@ class Workspace:
 
 _OPENED: dict[tuple[str, str, str], Workspace] = {}
 _STORES: dict[tuple[str, str], sessionmaker[Session]] = {}
+# The plan files (plan id, sha256) each store was synced with in this process: a city's
+# step syncs every district with the city, and each district's own opening then has
+# nothing left to write (700 districts, each synced once, not twice).
+_SYNCED: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
 
 def open_workspace(settings: Settings, loaded: LoadedPlan, *, create: bool = True) -> Workspace:
@@ -106,11 +110,16 @@ def open_workspace(settings: Settings, loaded: LoadedPlan, *, create: bool = Tru
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store.upgrade(url)
         _STORES[(url, data_dir)] = store.sessions(store.connect(url))
+        _SYNCED[(url, data_dir)] = set()
     sessions = _STORES[(url, data_dir)]
-    with sessions.begin() as session:
-        # A city's districts are in the store from the city's first step, so that each of
-        # them finds the data dir shared (`plan_files`) before it writes its first file.
-        for member in [loaded, *family.children(loaded)]:
-            store.sync_plan(session, member.plan, file_sha256=member.sha256)
+    synced = _SYNCED.setdefault((url, data_dir), set())
+    # A city's districts are in the store from the city's first step, so that each of
+    # them finds the data dir shared (`plan_files`) before it writes its first file.
+    members = [m for m in [loaded, *family.children(loaded)] if (m.plan.id, m.sha256) not in synced]
+    if members:
+        with sessions.begin() as session:
+            for member in members:
+                store.sync_plan(session, member.plan, file_sha256=member.sha256)
+        synced.update((m.plan.id, m.sha256) for m in members)
     _OPENED[key] = Workspace(settings, loaded, sessions)
     return _OPENED[key]

@@ -64,6 +64,7 @@ import pandas as pd
 from papi_etl import calendar
 from papi_etl.metrics.model import ASSIGNMENTS, ASSIGNMENTS_NAME_VI, WHOLE, PeriodMetrics
 from papi_etl.plan import assignments
+from papi_etl.plan.derived import per_plan
 from papi_etl.plan.model import Plan, UnitAggregation
 from papi_etl.schema import TaskStatus
 
@@ -143,8 +144,11 @@ class MetricInputs:
 
 
 # --- the plan as frames ---------------------------------------------------------------
+# Built once per plan object (`per_plan`): a city's or a country's run computes hundreds of
+# districts, each from its own plan, and these are shared by every call, so never modified.
 
 
+@per_plan
 def _expected_units(plan: Plan) -> pd.DataFrame:
     """unit, name, short_name, kind, order: the units that owe a report, in plan order."""
     rows = [
@@ -161,6 +165,7 @@ def _expected_units(plan: Plan) -> pd.DataFrame:
     return frame.assign(order=np.arange(len(frame)))
 
 
+@per_plan
 def _plan_tasks(plan: Plan) -> pd.DataFrame:
     """task, dimension: every task of the plan with its dimension (ASSIGNMENTS for III)."""
     rows = [{"task": t.code, "dimension": d.code} for d in plan.dimensions for t in d.tasks]
@@ -168,6 +173,7 @@ def _plan_tasks(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["task", "dimension"])
 
 
+@per_plan
 def _required(plan: Plan) -> pd.DataFrame:
     """unit, task, dimension: the task rows each unit's report must hold."""
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
@@ -180,6 +186,7 @@ def _required(plan: Plan) -> pd.DataFrame:
     return frame.assign(dimension=frame["task"].map(dimension_of))
 
 
+@per_plan
 def _dimensions(plan: Plan) -> pd.DataFrame:
     """dimension, dimension_name_vi, order: the plan's dimensions, then ASSIGNMENTS."""
     rows = [{"dimension": d.code, "dimension_name_vi": d.name_vi} for d in plan.dimensions]
@@ -189,6 +196,7 @@ def _dimensions(plan: Plan) -> pd.DataFrame:
     return frame.assign(order=np.arange(len(frame)))
 
 
+@per_plan
 def _plan_indicators(plan: Plan) -> pd.DataFrame:
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
     rows = [
@@ -223,6 +231,7 @@ def _plan_indicators(plan: Plan) -> pd.DataFrame:
     )
 
 
+@per_plan
 def _indicator_units(plan: Plan) -> pd.DataFrame:
     """unit, indicator: who must give a value for what."""
     rows = [
@@ -511,6 +520,8 @@ def _aggregate_of(
     if period is None:
         return pd.Series(np.nan, index=plan_indicators.index)
     counted = _counted_units(inputs, period.code)
+    if counted.empty:  # no counted report, no value: spare the frames (the first period)
+        return pd.Series(np.nan, index=plan_indicators.index)
     values = _indicator_values(inputs, period.code, counted, owed)
     return _aggregate(plan_indicators, values)["value"].astype(float)
 
@@ -624,17 +635,24 @@ def _texts(
     period_code: str,
     units: pd.DataFrame,
     plan_tasks: pd.DataFrame,
-    column: str,
-) -> pd.DataFrame:
+    columns: tuple[str, ...],
+) -> dict[str, pd.DataFrame]:
+    """unit, name, task, dimension, text: what counted reports wrote in each of `columns`,
+    by unit in plan order."""
     counted = units.loc[units["counted"], ["unit", "name", "order"]]
     rows = inputs.task_rows
-    rows = rows[rows["period"] == period_code]
-    rows = rows.assign(task=_text(rows["task"]).fillna(""), text=_text(rows[column]))
-    rows = rows[rows["text"].fillna("") != ""].merge(counted, on="unit")
-    rows = rows.assign(dimension=rows["task"].map(plan_tasks.set_index("task")["dimension"]))
-    rows = rows.sort_values("order", kind="stable")
-    frame = rows[["unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
-    return frame.astype({"task": object, "text": object, "dimension": object})
+    rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted["unit"])]
+    rows = rows.assign(task=_text(rows["task"]).fillna(""))
+    dimension_of = plan_tasks.set_index("task")["dimension"]
+    found = {}
+    for column in columns:
+        part = rows.assign(text=_text(rows[column]))
+        part = part[part["text"].fillna("") != ""].merge(counted, on="unit")
+        part = part.assign(dimension=part["task"].map(dimension_of))
+        part = part.sort_values("order", kind="stable")
+        frame = part[["unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
+        found[column] = frame.astype({"task": object, "text": object, "dimension": object})
+    return found
 
 
 def _papi_context(
@@ -745,6 +763,7 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         completeness.set_index("unit")["completeness"],
         unit_index["implementation_index"],
     )
+    texts = _texts(inputs, period.code, units_ordered, plan_tasks, ("difficulties", "proposals"))
     scores, papi_year, papi_estimate = _papi_context(
         inputs.papi_scores, inputs.papi_targets, period
     )
@@ -775,8 +794,8 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
         ward_ranking=ranking,
         lagging=_lagging(units_ordered, matched, period),
         left_out=_left_out(units),
-        difficulties=_texts(inputs, period.code, units_ordered, plan_tasks, "difficulties"),
-        proposals=_texts(inputs, period.code, units_ordered, plan_tasks, "proposals"),
+        difficulties=texts["difficulties"],
+        proposals=texts["proposals"],
         papi_context=scores,
         papi_year=papi_year,
         papi_estimate=papi_estimate,

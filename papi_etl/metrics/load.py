@@ -10,6 +10,8 @@ that arrived on time late (see `metrics.compute`).
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -42,15 +44,31 @@ def year_to_date(plan: Plan, period: calendar.Period) -> list[str]:
     ]
 
 
+# Every district's metrics read the same two reference files: parsed once per content.
+_REFERENCES: dict[tuple[Path, str], pd.DataFrame] = {}
+
+
 def reference(path: Path) -> pd.DataFrame:
-    """A reference CSV (UTF-8, header row); raises ConfigurationError if it cannot be read."""
+    """A reference CSV (UTF-8, header row); raises ConfigurationError if it cannot be read.
+
+    The frame is shared by every caller that reads the same file content: never modify it."""
     try:
-        return pd.read_csv(path, encoding="utf-8")
+        data = path.read_bytes()
+    except OSError:
+        data = None  # read_csv below says what is wrong, as it always did
+    key = (path.resolve(), hashlib.sha256(data).hexdigest()) if data is not None else None
+    if key is not None and key in _REFERENCES:
+        return _REFERENCES[key]
+    try:
+        frame = pd.read_csv(io.BytesIO(data) if data is not None else path, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise ConfigurationError(
             f"Cannot read the reference file {path}: {error}.",
             f"Không đọc được tệp dữ liệu tham chiếu {path}.",
         ) from None
+    if key is not None:
+        _REFERENCES[key] = frame
+    return frame
 
 
 def inputs(

@@ -138,16 +138,34 @@ def persist(session: Session, metrics: PeriodMetrics) -> int:
 
 def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str, Any]]) -> int:
     """Make `new` the plan's metric values of the period: upserted, and the period's other
-    rows deleted; returns how many rows the period now has. Does not commit."""
-    upsert(session, schema.MetricValue, new, KEY, stamp="computed_at")
+    rows deleted; returns how many rows the period now has. Does not commit.
+
+    The period's stored values are read first, in one query, and only the rows that are new
+    or whose value changed are upserted: a re-run of an unchanged period (every
+    consolidation re-runs it) writes nothing but the stale rows' deletion."""
     table = schema.MetricValue
-    wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
     stored = session.execute(
-        select(table.id, table.unit_code, table.dimension_code, table.metric).where(
+        select(table.id, table.unit_code, table.dimension_code, table.metric, table.value).where(
             table.plan_id == plan_id, table.period_code == period_code
         )
     ).all()
+    before = {(r.unit_code, r.dimension_code, r.metric): r.value for r in stored}
+    missing = object()
+    changed = [
+        row
+        for row in new
+        if before.get((row["unit_code"], row["dimension_code"], row["metric"]), missing)
+        != row["value"]
+        or _is_nan(row["value"])
+    ]
+    upsert(session, table, changed, KEY, stamp="computed_at")
+    wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
     stale = [r.id for r in stored if (r.unit_code, r.dimension_code, r.metric) not in wanted]
     for start in range(0, len(stale), 500):
         session.execute(delete(table).where(table.id.in_(stale[start : start + 500])))
     return len(new)
+
+
+def _is_nan(value: Any) -> bool:
+    # NaN never equals itself; `as_rows` gives None for it, but a caller's row may not.
+    return isinstance(value, float) and math.isnan(value)
