@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
-from papi_etl import archive
+from papi_etl import archive, collect
 from papi_etl.sources.inbox import InboxSource
 from papi_etl.store import schema
 
@@ -171,7 +171,8 @@ def _versions(submissions: list[schema.Submission]) -> list[str]:
 def faults(after: Snapshot, reference: Snapshot, order: list[str]) -> list[str]:
     """Everything wrong with `after` (a store after a crash) against the reference run:
     its own problems, an item missing, repeated or different, and archived bytes that are
-    neither taken in nor the next item of the inbox (written just before the crash)."""
+    neither taken in nor among the next items of the inbox (the batch being taken in when
+    it crashed: `collect` commits BATCH_ITEMS at a time, archiving each before)."""
     found = list(after.problems)
     prefix = reference.taken[: len(after.taken)]
     for got, wanted in zip(after.taken, prefix, strict=True):
@@ -180,9 +181,9 @@ def faults(after: Snapshot, reference: Snapshot, order: list[str]) -> list[str]:
     if len(after.taken) > len(reference.taken):
         found.append(f"{len(after.taken)} items taken in, the inbox holds {len(reference.taken)}")
     taken = {t.sha256 for t in after.taken}
-    upcoming = next((sha for sha in order if sha not in taken), None)
-    if after.orphans - {upcoming}:
-        found.append(f"archived bytes from nowhere: {sorted(after.orphans - {upcoming})[:3]}")
+    upcoming = set([sha for sha in order if sha not in taken][: collect.BATCH_ITEMS])
+    if after.orphans - upcoming:
+        found.append(f"archived bytes from nowhere: {sorted(after.orphans - upcoming)[:3]}")
     return found
 
 

@@ -30,6 +30,7 @@ from store_snapshot import complete, faults, inbox_order, take
 from test_http_api import PATH, TOKEN, FakeKobo, json_response, status, submission, truncated
 from werkzeug import Request, Response
 
+from papi_etl import collect as collect_module
 from papi_etl import forms
 from papi_etl.collect import CollectResult, collect
 from papi_etl.ingest import Outcome
@@ -265,10 +266,16 @@ def test_a_file_removed_mid_run_is_named_and_the_run_goes_on(workspace, inbox):
     doomed = sorted(inbox.rglob("*.json"))[-1]  # the last one read (same times: by path)
     kept = doomed.read_bytes()
 
-    def remove_after_the_first(item) -> None:
-        doomed.unlink(missing_ok=True)
+    class RemovedAfterTheFirst(InboxSource):
+        """The unit removes the file once the run has listed the folder and read one."""
 
-    first = run(workspace, InboxSource(inbox), on_item=remove_after_the_first)
+        def fetch(self, cursor):
+            for number, item in enumerate(super().fetch(cursor)):
+                if number == 0:
+                    doomed.unlink(missing_ok=True)
+                yield item
+
+    first = run(workspace, RemovedAfterTheFirst(inbox))
 
     [skipped] = first.skipped
     assert skipped.original_name == str(doomed.relative_to(inbox))
@@ -330,7 +337,11 @@ def reference(district: Path, tmp_path: Path):
 
 
 @pytest.mark.reliability
-def test_an_archive_disk_remounted_read_only_mid_run(workspace, raw_mount, district, tmp_path):
+def test_an_archive_disk_remounted_read_only_mid_run(
+    workspace, raw_mount, district, tmp_path, monkeypatch
+):
+    # Batches of 5 files per transaction: the disk turns read-only after the second.
+    monkeypatch.setattr(collect_module, "BATCH_ITEMS", 5)
     mount("--bind", str(raw_mount), str(raw_mount))
     taken: list[object] = []
 

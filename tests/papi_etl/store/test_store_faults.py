@@ -28,6 +28,7 @@ from store_snapshot import Snapshot, complete, faults, inbox_order, take
 
 from deployments.server_process import free_port
 from papi_etl import calendar, forms, synth
+from papi_etl import collect as collect_module
 from papi_etl.cli import context
 from papi_etl.cli.main import main
 from papi_etl.collect import collect
@@ -241,6 +242,8 @@ def test_a_store_down_longer_than_the_retries_fails_loudly_and_the_next_run_resu
     from sqlalchemy.engine import Engine
 
     monkeypatch.setattr(retry, "WAITS", (0.1, 0.2))
+    # Two files per transaction: the 40th commit falls in the middle of the inbox.
+    monkeypatch.setattr(collect_module, "BATCH_ITEMS", 2)
     data_dir = tmp_path / "data"
     for name, value in child_env(data_dir, pg.url()).items():
         monkeypatch.setenv(name, value)
