@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from papi_etl.errors import UnknownPeriodError
+from papi_etl.plan.derived import per_plan
 from papi_etl.plan.model import Calendar, MonthDay, Plan
 
 
@@ -66,19 +67,25 @@ def _periods_of(calendar: Calendar) -> list[Period]:
     return sorted(found, key=lambda p: p.consolidated_deadline)
 
 
+@per_plan
+def _plan_periods(plan: Plan) -> tuple[Period, ...]:
+    # Asked for every file collect takes in: worked out once per plan.
+    return tuple(_periods_of(plan.calendar))
+
+
 def periods(plan: Plan, year: int | None = None) -> list[Period]:
     """Every period of the plan in deadline order, or those of one year."""
-    every = _periods_of(plan.calendar)
-    return every if year is None else [p for p in every if p.year == year]
+    every = _plan_periods(plan)
+    return list(every) if year is None else [p for p in every if p.year == year]
 
 
 def period(plan: Plan, code: str) -> Period:
     """The period with that code; raises UnknownPeriodError naming the valid codes."""
     wanted = code.strip().upper()
-    for candidate in _periods_of(plan.calendar):
+    for candidate in _plan_periods(plan):
         if candidate.code.upper() == wanted:
             return candidate
-    known = ", ".join(p.code for p in _periods_of(plan.calendar))
+    known = ", ".join(p.code for p in _plan_periods(plan))
     raise UnknownPeriodError(
         f"Period '{code}' is not in the calendar of plan {plan.id}; its periods are: {known}.",
         f"Kỳ báo cáo '{code}' không có trong lịch của kế hoạch {plan.document.number}; "
@@ -105,7 +112,7 @@ def open_period(plan: Plan, now: dt.datetime) -> Period | None:
 
     None once the plan's last consolidated deadline has passed.
     """
-    for candidate in _periods_of(plan.calendar):
+    for candidate in _plan_periods(plan):
         if now < candidate.consolidated_deadline:
             return candidate
     return None
