@@ -22,7 +22,7 @@ always holds exactly the latest computation.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -133,7 +133,13 @@ def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
 def persist(session: Session, metrics: PeriodMetrics) -> int:
     """Upsert every metric of the period and delete the period's stale ones; returns how
     many rows the period now has. Runs in the session's transaction and does not commit."""
-    return replace(session, metrics.plan_id, metrics.period_code, rows(metrics))
+    return persist_all(session, [metrics])[0]
+
+
+def persist_all(session: Session, metrics: Sequence[PeriodMetrics]) -> list[int]:
+    """`persist(...)` of each of `metrics` (plans of one store), in bulk statements; the
+    number of rows of each, in order."""
+    return replace_all(session, [(m.plan_id, m.period_code, rows(m)) for m in metrics])
 
 
 def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str, Any]]) -> int:
@@ -143,27 +149,61 @@ def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str
     The period's stored values are read first, in one query, and only the rows that are new
     or whose value changed are upserted: a re-run of an unchanged period (every
     consolidation re-runs it) writes nothing but the stale rows' deletion."""
+    return replace_all(session, [(plan_id, period_code, new)])[0]
+
+
+# (plan, period) pairs read and written per statement.
+CHUNK = 250
+
+
+def replace_all(
+    session: Session, periods: Sequence[tuple[str, str, list[dict[str, Any]]]]
+) -> list[int]:
+    """`replace(...)` of each (plan id, period code, rows), with one read, one upsert and
+    the deletions per CHUNK pairs instead of per pair; the number of rows of each, in
+    order. Does not commit. The rows upserted together share one `computed_at`."""
     table = schema.MetricValue
-    stored = session.execute(
-        select(table.id, table.unit_code, table.dimension_code, table.metric, table.value).where(
-            table.plan_id == plan_id, table.period_code == period_code
-        )
-    ).all()
-    before = {(r.unit_code, r.dimension_code, r.metric): r.value for r in stored}
-    missing = object()
-    changed = [
-        row
-        for row in new
-        if before.get((row["unit_code"], row["dimension_code"], row["metric"]), missing)
-        != row["value"]
-        or _is_nan(row["value"])
-    ]
-    upsert(session, table, changed, KEY, stamp="computed_at")
-    wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
-    stale = [r.id for r in stored if (r.unit_code, r.dimension_code, r.metric) not in wanted]
+    stale: list[int] = []
+    for start in range(0, len(periods), CHUNK):
+        chunk = periods[start : start + CHUNK]
+        wanted = {(plan_id, period_code) for plan_id, period_code, _ in chunk}
+        stored = session.execute(
+            select(
+                table.id,
+                table.plan_id,
+                table.period_code,
+                table.unit_code,
+                table.dimension_code,
+                table.metric,
+                table.value,
+            ).where(
+                table.plan_id.in_(sorted({plan_id for plan_id, _ in wanted})),
+                table.period_code.in_(sorted({code for _, code in wanted})),
+            )
+        ).all()
+        stored = [r for r in stored if (r.plan_id, r.period_code) in wanted]
+        before = {
+            (r.plan_id, r.period_code, r.unit_code, r.dimension_code, r.metric): r.value
+            for r in stored
+        }
+        missing = object()
+        keys = set()
+        changed = []
+        for plan_id, period_code, new in chunk:
+            for row in new:
+                key = (plan_id, period_code, row["unit_code"], row["dimension_code"], row["metric"])
+                keys.add(key)
+                if before.get(key, missing) != row["value"] or _is_nan(row["value"]):
+                    changed.append(row)
+        stale += [
+            r.id
+            for r in stored
+            if (r.plan_id, r.period_code, r.unit_code, r.dimension_code, r.metric) not in keys
+        ]
+        upsert(session, table, changed, KEY, stamp="computed_at")
     for start in range(0, len(stale), 500):
         session.execute(delete(table).where(table.id.in_(stale[start : start + 500])))
-    return len(new)
+    return [len(new) for _, _, new in periods]
 
 
 def _is_nan(value: Any) -> bool:
