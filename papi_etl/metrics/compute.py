@@ -56,6 +56,7 @@ Definitions (DHIS2's reporting metrics, adapted to the plan):
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -655,9 +656,31 @@ def _texts(
     return found
 
 
+_PapiContext = tuple[pd.DataFrame, int | None, str | None]
+_PAPI_CONTEXTS: dict[tuple[int, int, calendar.Period], _PapiContext] = {}
+
+
 def _papi_context(
     scores: pd.DataFrame | None, targets: pd.DataFrame | None, period: calendar.Period
-) -> tuple[pd.DataFrame, int | None, str | None]:
+) -> _PapiContext:
+    """The city's PAPI context of the period, worked out once per (scores, targets, period):
+    every district of a run reads the same reference frames (`metrics.load.reference`), and
+    at a few rows their fixed costs are a district's ten milliseconds. Each caller gets a
+    copy of the frame. An entry is dropped with its frames, so an id reused by a later frame
+    never finds it (like `papi_etl.plan.derived.per_plan`)."""
+    key = (id(scores), id(targets), period)
+    if key not in _PAPI_CONTEXTS:
+        _PAPI_CONTEXTS[key] = _work_out_papi_context(scores, targets, period)
+        for frame in (scores, targets):
+            if frame is not None:
+                weakref.finalize(frame, _PAPI_CONTEXTS.pop, key, None)
+    frame, year, estimate = _PAPI_CONTEXTS[key]
+    return frame.copy(), year, estimate
+
+
+def _work_out_papi_context(
+    scores: pd.DataFrame | None, targets: pd.DataFrame | None, period: calendar.Period
+) -> _PapiContext:
     columns = ["dimension", "score", "target", "target_op", "meets_target", "year", "estimate"]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     if scores is None or scores.empty:
