@@ -41,6 +41,16 @@ _REPORTING = {
     "reporting_rate": "reporting_rate",
     "on_time_reporting_rate": "on_time_reporting_rate",
 }
+_INDICATOR = {
+    "value": "value",
+    "previous_value": "previous",
+    "change": "change",
+    "year_to_date": "year_to_date",
+    "units_reporting": "units",
+    "year_ago_value": "year_ago",
+    "year_ago_change": "year_ago_change",
+    "year_ago_ratio": "year_ago_ratio",
+}
 
 
 def _number(value: Any) -> float | None:
@@ -50,12 +60,18 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
+    """The frame's rows as tuples of the named columns: a district's metrics are a few
+    thousand values, and `itertuples` builds a named tuple for each."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
+
+
 def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
     """(unit, dimension, metric, value) for every metric, possibly with repeated keys."""
-    for row in m.reporting.itertuples(index=False):
-        suffix = "" if row.kind == WHOLE else f":{row.kind}"
-        for column, metric in _REPORTING.items():
-            yield WHOLE, WHOLE, metric + suffix, getattr(row, column)
+    for kind, *values in _columns(m.reporting, "kind", *_REPORTING):
+        suffix = "" if kind == WHOLE else f":{kind}"
+        for metric, value in zip(_REPORTING.values(), values, strict=True):
+            yield WHOLE, WHOLE, metric + suffix, value
     yield WHOLE, WHOLE, "completeness_rate", m.completeness_rate
     yield WHOLE, WHOLE, "left_out_reports", len(m.left_out)
     for reason in ("invalid", "not_validated"):
@@ -69,37 +85,47 @@ def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
         yield WHOLE, WHOLE, f"lagging:{reason}", count
 
     units = m.units.merge(m.completeness[["unit", "required_rows", "valid_rows", "completeness"]])
-    for row in units.itertuples(index=False):
-        yield row.unit, WHOLE, "received", int(row.received)
-        yield row.unit, WHOLE, "on_time", None if pd.isna(row.on_time) else int(row.on_time)
-        yield row.unit, WHOLE, "counted", int(row.counted)
-        yield row.unit, WHOLE, "open_findings", row.open_findings
-        yield row.unit, WHOLE, "required_rows", row.required_rows
-        yield row.unit, WHOLE, "valid_rows", row.valid_rows
-        yield row.unit, WHOLE, "completeness", row.completeness
-    for row in m.ward_ranking.itertuples(index=False):
-        yield row.unit, WHOLE, "ward_rank", row.rank
+    for unit, received, on_time, counted, findings, required, valid, share in _columns(
+        units,
+        "unit",
+        "received",
+        "on_time",
+        "counted",
+        "open_findings",
+        "required_rows",
+        "valid_rows",
+        "completeness",
+    ):
+        yield unit, WHOLE, "received", int(received)
+        yield unit, WHOLE, "on_time", None if pd.isna(on_time) else int(on_time)
+        yield unit, WHOLE, "counted", int(counted)
+        yield unit, WHOLE, "open_findings", findings
+        yield unit, WHOLE, "required_rows", required
+        yield unit, WHOLE, "valid_rows", valid
+        yield unit, WHOLE, "completeness", share
+    for unit, rank in _columns(m.ward_ranking, "unit", "rank"):
+        yield unit, WHOLE, "ward_rank", rank
 
-    for row in m.task_status_by_dimension.itertuples(index=False):
-        yield WHOLE, row.dimension, f"tasks:{row.status}", row.tasks
-        yield WHOLE, row.dimension, f"task_share:{row.status}", row.share
-    for row in m.task_status_by_unit.itertuples(index=False):
-        yield row.unit, WHOLE, f"tasks:{row.status}", row.tasks
-        yield row.unit, WHOLE, f"task_share:{row.status}", row.share
-    for row in m.implementation_index.itertuples(index=False):
-        yield row.unit, row.dimension, "implementation_index", row.implementation_index
-        yield row.unit, row.dimension, "rated_tasks", row.rated_tasks
+    for dimension, status, tasks, share in _columns(
+        m.task_status_by_dimension, "dimension", "status", "tasks", "share"
+    ):
+        yield WHOLE, dimension, f"tasks:{status}", tasks
+        yield WHOLE, dimension, f"task_share:{status}", share
+    for unit, status, tasks, share in _columns(
+        m.task_status_by_unit, "unit", "status", "tasks", "share"
+    ):
+        yield unit, WHOLE, f"tasks:{status}", tasks
+        yield unit, WHOLE, f"task_share:{status}", share
+    for unit, dimension, index, rated in _columns(
+        m.implementation_index, "unit", "dimension", "implementation_index", "rated_tasks"
+    ):
+        yield unit, dimension, "implementation_index", index
+        yield unit, dimension, "rated_tasks", rated
 
-    for row in m.indicators.itertuples(index=False):
-        stem = f"indicator:{row.indicator}"
-        yield WHOLE, WHOLE, f"{stem}:value", row.value
-        yield WHOLE, WHOLE, f"{stem}:previous", row.previous_value
-        yield WHOLE, WHOLE, f"{stem}:change", row.change
-        yield WHOLE, WHOLE, f"{stem}:year_to_date", row.year_to_date
-        yield WHOLE, WHOLE, f"{stem}:units", row.units_reporting
-        yield WHOLE, WHOLE, f"{stem}:year_ago", row.year_ago_value
-        yield WHOLE, WHOLE, f"{stem}:year_ago_change", row.year_ago_change
-        yield WHOLE, WHOLE, f"{stem}:year_ago_ratio", row.year_ago_ratio
+    for code, *values in _columns(m.indicators, "indicator", *_INDICATOR):
+        stem = f"indicator:{code}"
+        for suffix, value in zip(_INDICATOR.values(), values, strict=True):
+            yield WHOLE, WHOLE, f"{stem}:{suffix}", value
 
 
 def as_rows(
