@@ -452,9 +452,9 @@ def _indicator_values(
 
 def _aggregate(plan_indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """indicator, value, units_reporting: each indicator aggregated over units."""
-    plain = values.groupby("indicator")["value"].agg(
-        sum=lambda v: v.sum(min_count=1), mean="mean", n="count"
-    )
+    # One call per aggregate: named aggregation costs more than a district's rows.
+    by_indicator = values.groupby("indicator")["value"]
+    sums = by_indicator.agg(lambda v: v.sum(min_count=1))
     ratios = plan_indicators.loc[
         plan_indicators["aggregate_units"] == UnitAggregation.RATIO_OF_SUMS.value,
         ["indicator", "numerator", "denominator"],
@@ -465,25 +465,23 @@ def _aggregate(plan_indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFr
         values.rename(columns={"indicator": "denominator", "value": "den"}),
         on=["denominator", "unit"],
     )
-    ratio = both.groupby("indicator").agg(
-        num=("num", "sum"), den=("den", "sum"), n=("unit", "size")
-    )
-    ratio_value = _percent(ratio["num"], ratio["den"])
+    pairs = both.groupby("indicator")
+    ratio_value = _percent(pairs["num"].sum(), pairs["den"].sum())
     code = plan_indicators["indicator"]
     kind = plan_indicators["aggregate_units"]
     value = np.select(
         [kind == "sum", kind == "mean", kind == UnitAggregation.RATIO_OF_SUMS.value],
         [
-            code.map(plain["sum"]).astype(float),
-            code.map(plain["mean"]).astype(float),
+            code.map(sums).astype(float),
+            code.map(by_indicator.mean()).astype(float),
             code.map(ratio_value).astype(float),
         ],
         default=np.nan,
     )
     units_reporting = np.where(
         kind == UnitAggregation.RATIO_OF_SUMS.value,
-        code.map(ratio["n"]).fillna(0),
-        code.map(plain["n"]).fillna(0),
+        code.map(pairs.size()).fillna(0),
+        code.map(by_indicator.count()).fillna(0),
     )
     return pd.DataFrame(
         {"indicator": code, "value": value, "units_reporting": units_reporting.astype(int)}
