@@ -25,7 +25,8 @@ flows run them, without Prefect (`benchmarks.orchestration` measures Prefect's s
 - validate: the districts' period validated together, as the validate flow does for a
   city (`expectations.period.validate_periods`: one GX run per suite), and the findings
   stored (without the HTML Data Docs, which a run builds for operators);
-- metrics: each district's metrics computed and stored, then the city's roll-up;
+- metrics: the districts' metrics computed and stored together
+  (`metrics.period.compute_and_store_plans`), then the city's roll-up;
 - report: the consolidated report of the top plan: the district's (DOCX, PDF, XLSX,
   charts) for the district scale, the city's roll-up (Markdown, XLSX) above it; each
   district's own report is the district scale's report step, once per district, made by
@@ -155,7 +156,7 @@ def run_steps(plan_file: Path, period: str, on_step: Callable[[str], Any]) -> di
     around each (timing and memory)."""
     from expectations.period import validate_periods
     from papi_etl import collect
-    from papi_etl.metrics.period import compute_and_store
+    from papi_etl.metrics.period import compute_and_store_plans
     from papi_etl.metrics.rollup import roll_up_and_store
     from papi_etl.plan import family, load
     from papi_etl.report import rollup as rollup_files
@@ -183,7 +184,9 @@ def run_steps(plan_file: Path, period: str, on_step: Callable[[str], Any]) -> di
         checked = validate_periods(districts[0].sessions, [ws.plan for ws in districts], period)
         counts["findings"] = sum(c.findings for c in checked.values())
     with on_step("metrics"):
-        computed = [compute_and_store(ws.sessions, ws.plan, period)[0] for ws in districts]
+        # The districts of one store together, as a city's run would compute them.
+        plans = [ws.plan for ws in districts]
+        computed = [m for m, _ in compute_and_store_plans(districts[0].sessions, plans, period)]
         if children:
             rolled, _ = roll_up_and_store(workspaces[0].sessions, top.plan, period)
     with on_step("report"):

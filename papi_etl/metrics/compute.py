@@ -56,6 +56,7 @@ Definitions (DHIS2's reporting metrics, adapted to the plan):
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -451,9 +452,9 @@ def _indicator_values(
 
 def _aggregate(plan_indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """indicator, value, units_reporting: each indicator aggregated over units."""
-    plain = values.groupby("indicator")["value"].agg(
-        sum=lambda v: v.sum(min_count=1), mean="mean", n="count"
-    )
+    # One call per aggregate: named aggregation costs more than a district's rows.
+    by_indicator = values.groupby("indicator")["value"]
+    sums = by_indicator.agg(lambda v: v.sum(min_count=1))
     ratios = plan_indicators.loc[
         plan_indicators["aggregate_units"] == UnitAggregation.RATIO_OF_SUMS.value,
         ["indicator", "numerator", "denominator"],
@@ -464,25 +465,23 @@ def _aggregate(plan_indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFr
         values.rename(columns={"indicator": "denominator", "value": "den"}),
         on=["denominator", "unit"],
     )
-    ratio = both.groupby("indicator").agg(
-        num=("num", "sum"), den=("den", "sum"), n=("unit", "size")
-    )
-    ratio_value = _percent(ratio["num"], ratio["den"])
+    pairs = both.groupby("indicator")
+    ratio_value = _percent(pairs["num"].sum(), pairs["den"].sum())
     code = plan_indicators["indicator"]
     kind = plan_indicators["aggregate_units"]
     value = np.select(
         [kind == "sum", kind == "mean", kind == UnitAggregation.RATIO_OF_SUMS.value],
         [
-            code.map(plain["sum"]).astype(float),
-            code.map(plain["mean"]).astype(float),
+            code.map(sums).astype(float),
+            code.map(by_indicator.mean()).astype(float),
             code.map(ratio_value).astype(float),
         ],
         default=np.nan,
     )
     units_reporting = np.where(
         kind == UnitAggregation.RATIO_OF_SUMS.value,
-        code.map(ratio["n"]).fillna(0),
-        code.map(plain["n"]).fillna(0),
+        code.map(pairs.size()).fillna(0),
+        code.map(by_indicator.count()).fillna(0),
     )
     return pd.DataFrame(
         {"indicator": code, "value": value, "units_reporting": units_reporting.astype(int)}
@@ -655,9 +654,31 @@ def _texts(
     return found
 
 
+_PapiContext = tuple[pd.DataFrame, int | None, str | None]
+_PAPI_CONTEXTS: dict[tuple[int, int, calendar.Period], _PapiContext] = {}
+
+
 def _papi_context(
     scores: pd.DataFrame | None, targets: pd.DataFrame | None, period: calendar.Period
-) -> tuple[pd.DataFrame, int | None, str | None]:
+) -> _PapiContext:
+    """The city's PAPI context of the period, worked out once per (scores, targets, period):
+    every district of a run reads the same reference frames (`metrics.load.reference`), and
+    at a few rows their fixed costs are a district's ten milliseconds. Each caller gets a
+    copy of the frame. An entry is dropped with its frames, so an id reused by a later frame
+    never finds it (like `papi_etl.plan.derived.per_plan`)."""
+    key = (id(scores), id(targets), period)
+    if key not in _PAPI_CONTEXTS:
+        _PAPI_CONTEXTS[key] = _work_out_papi_context(scores, targets, period)
+        for frame in (scores, targets):
+            if frame is not None:
+                weakref.finalize(frame, _PAPI_CONTEXTS.pop, key, None)
+    frame, year, estimate = _PAPI_CONTEXTS[key]
+    return frame.copy(), year, estimate
+
+
+def _work_out_papi_context(
+    scores: pd.DataFrame | None, targets: pd.DataFrame | None, period: calendar.Period
+) -> _PapiContext:
     columns = ["dimension", "score", "target", "target_op", "meets_target", "year", "estimate"]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     if scores is None or scores.empty:

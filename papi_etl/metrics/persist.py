@@ -22,7 +22,7 @@ always holds exactly the latest computation.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -41,6 +41,16 @@ _REPORTING = {
     "reporting_rate": "reporting_rate",
     "on_time_reporting_rate": "on_time_reporting_rate",
 }
+_INDICATOR = {
+    "value": "value",
+    "previous_value": "previous",
+    "change": "change",
+    "year_to_date": "year_to_date",
+    "units_reporting": "units",
+    "year_ago_value": "year_ago",
+    "year_ago_change": "year_ago_change",
+    "year_ago_ratio": "year_ago_ratio",
+}
 
 
 def _number(value: Any) -> float | None:
@@ -50,12 +60,18 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
+    """The frame's rows as tuples of the named columns: a district's metrics are a few
+    thousand values, and `itertuples` builds a named tuple for each."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
+
+
 def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
     """(unit, dimension, metric, value) for every metric, possibly with repeated keys."""
-    for row in m.reporting.itertuples(index=False):
-        suffix = "" if row.kind == WHOLE else f":{row.kind}"
-        for column, metric in _REPORTING.items():
-            yield WHOLE, WHOLE, metric + suffix, getattr(row, column)
+    for kind, *values in _columns(m.reporting, "kind", *_REPORTING):
+        suffix = "" if kind == WHOLE else f":{kind}"
+        for metric, value in zip(_REPORTING.values(), values, strict=True):
+            yield WHOLE, WHOLE, metric + suffix, value
     yield WHOLE, WHOLE, "completeness_rate", m.completeness_rate
     yield WHOLE, WHOLE, "left_out_reports", len(m.left_out)
     for reason in ("invalid", "not_validated"):
@@ -69,37 +85,47 @@ def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
         yield WHOLE, WHOLE, f"lagging:{reason}", count
 
     units = m.units.merge(m.completeness[["unit", "required_rows", "valid_rows", "completeness"]])
-    for row in units.itertuples(index=False):
-        yield row.unit, WHOLE, "received", int(row.received)
-        yield row.unit, WHOLE, "on_time", None if pd.isna(row.on_time) else int(row.on_time)
-        yield row.unit, WHOLE, "counted", int(row.counted)
-        yield row.unit, WHOLE, "open_findings", row.open_findings
-        yield row.unit, WHOLE, "required_rows", row.required_rows
-        yield row.unit, WHOLE, "valid_rows", row.valid_rows
-        yield row.unit, WHOLE, "completeness", row.completeness
-    for row in m.ward_ranking.itertuples(index=False):
-        yield row.unit, WHOLE, "ward_rank", row.rank
+    for unit, received, on_time, counted, findings, required, valid, share in _columns(
+        units,
+        "unit",
+        "received",
+        "on_time",
+        "counted",
+        "open_findings",
+        "required_rows",
+        "valid_rows",
+        "completeness",
+    ):
+        yield unit, WHOLE, "received", int(received)
+        yield unit, WHOLE, "on_time", None if pd.isna(on_time) else int(on_time)
+        yield unit, WHOLE, "counted", int(counted)
+        yield unit, WHOLE, "open_findings", findings
+        yield unit, WHOLE, "required_rows", required
+        yield unit, WHOLE, "valid_rows", valid
+        yield unit, WHOLE, "completeness", share
+    for unit, rank in _columns(m.ward_ranking, "unit", "rank"):
+        yield unit, WHOLE, "ward_rank", rank
 
-    for row in m.task_status_by_dimension.itertuples(index=False):
-        yield WHOLE, row.dimension, f"tasks:{row.status}", row.tasks
-        yield WHOLE, row.dimension, f"task_share:{row.status}", row.share
-    for row in m.task_status_by_unit.itertuples(index=False):
-        yield row.unit, WHOLE, f"tasks:{row.status}", row.tasks
-        yield row.unit, WHOLE, f"task_share:{row.status}", row.share
-    for row in m.implementation_index.itertuples(index=False):
-        yield row.unit, row.dimension, "implementation_index", row.implementation_index
-        yield row.unit, row.dimension, "rated_tasks", row.rated_tasks
+    for dimension, status, tasks, share in _columns(
+        m.task_status_by_dimension, "dimension", "status", "tasks", "share"
+    ):
+        yield WHOLE, dimension, f"tasks:{status}", tasks
+        yield WHOLE, dimension, f"task_share:{status}", share
+    for unit, status, tasks, share in _columns(
+        m.task_status_by_unit, "unit", "status", "tasks", "share"
+    ):
+        yield unit, WHOLE, f"tasks:{status}", tasks
+        yield unit, WHOLE, f"task_share:{status}", share
+    for unit, dimension, index, rated in _columns(
+        m.implementation_index, "unit", "dimension", "implementation_index", "rated_tasks"
+    ):
+        yield unit, dimension, "implementation_index", index
+        yield unit, dimension, "rated_tasks", rated
 
-    for row in m.indicators.itertuples(index=False):
-        stem = f"indicator:{row.indicator}"
-        yield WHOLE, WHOLE, f"{stem}:value", row.value
-        yield WHOLE, WHOLE, f"{stem}:previous", row.previous_value
-        yield WHOLE, WHOLE, f"{stem}:change", row.change
-        yield WHOLE, WHOLE, f"{stem}:year_to_date", row.year_to_date
-        yield WHOLE, WHOLE, f"{stem}:units", row.units_reporting
-        yield WHOLE, WHOLE, f"{stem}:year_ago", row.year_ago_value
-        yield WHOLE, WHOLE, f"{stem}:year_ago_change", row.year_ago_change
-        yield WHOLE, WHOLE, f"{stem}:year_ago_ratio", row.year_ago_ratio
+    for code, *values in _columns(m.indicators, "indicator", *_INDICATOR):
+        stem = f"indicator:{code}"
+        for suffix, value in zip(_INDICATOR.values(), values, strict=True):
+            yield WHOLE, WHOLE, f"{stem}:{suffix}", value
 
 
 def as_rows(
@@ -133,7 +159,13 @@ def rows(metrics: PeriodMetrics) -> list[dict[str, Any]]:
 def persist(session: Session, metrics: PeriodMetrics) -> int:
     """Upsert every metric of the period and delete the period's stale ones; returns how
     many rows the period now has. Runs in the session's transaction and does not commit."""
-    return replace(session, metrics.plan_id, metrics.period_code, rows(metrics))
+    return persist_all(session, [metrics])[0]
+
+
+def persist_all(session: Session, metrics: Sequence[PeriodMetrics]) -> list[int]:
+    """`persist(...)` of each of `metrics` (plans of one store), in bulk statements; the
+    number of rows of each, in order."""
+    return replace_all(session, [(m.plan_id, m.period_code, rows(m)) for m in metrics])
 
 
 def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str, Any]]) -> int:
@@ -143,27 +175,61 @@ def replace(session: Session, plan_id: str, period_code: str, new: list[dict[str
     The period's stored values are read first, in one query, and only the rows that are new
     or whose value changed are upserted: a re-run of an unchanged period (every
     consolidation re-runs it) writes nothing but the stale rows' deletion."""
+    return replace_all(session, [(plan_id, period_code, new)])[0]
+
+
+# (plan, period) pairs read and written per statement.
+CHUNK = 250
+
+
+def replace_all(
+    session: Session, periods: Sequence[tuple[str, str, list[dict[str, Any]]]]
+) -> list[int]:
+    """`replace(...)` of each (plan id, period code, rows), with one read, one upsert and
+    the deletions per CHUNK pairs instead of per pair; the number of rows of each, in
+    order. Does not commit. The rows upserted together share one `computed_at`."""
     table = schema.MetricValue
-    stored = session.execute(
-        select(table.id, table.unit_code, table.dimension_code, table.metric, table.value).where(
-            table.plan_id == plan_id, table.period_code == period_code
-        )
-    ).all()
-    before = {(r.unit_code, r.dimension_code, r.metric): r.value for r in stored}
-    missing = object()
-    changed = [
-        row
-        for row in new
-        if before.get((row["unit_code"], row["dimension_code"], row["metric"]), missing)
-        != row["value"]
-        or _is_nan(row["value"])
-    ]
-    upsert(session, table, changed, KEY, stamp="computed_at")
-    wanted = {(r["unit_code"], r["dimension_code"], r["metric"]) for r in new}
-    stale = [r.id for r in stored if (r.unit_code, r.dimension_code, r.metric) not in wanted]
+    stale: list[int] = []
+    for start in range(0, len(periods), CHUNK):
+        chunk = periods[start : start + CHUNK]
+        wanted = {(plan_id, period_code) for plan_id, period_code, _ in chunk}
+        stored = session.execute(
+            select(
+                table.id,
+                table.plan_id,
+                table.period_code,
+                table.unit_code,
+                table.dimension_code,
+                table.metric,
+                table.value,
+            ).where(
+                table.plan_id.in_(sorted({plan_id for plan_id, _ in wanted})),
+                table.period_code.in_(sorted({code for _, code in wanted})),
+            )
+        ).all()
+        stored = [r for r in stored if (r.plan_id, r.period_code) in wanted]
+        before = {
+            (r.plan_id, r.period_code, r.unit_code, r.dimension_code, r.metric): r.value
+            for r in stored
+        }
+        missing = object()
+        keys = set()
+        changed = []
+        for plan_id, period_code, new in chunk:
+            for row in new:
+                key = (plan_id, period_code, row["unit_code"], row["dimension_code"], row["metric"])
+                keys.add(key)
+                if before.get(key, missing) != row["value"] or _is_nan(row["value"]):
+                    changed.append(row)
+        stale += [
+            r.id
+            for r in stored
+            if (r.plan_id, r.period_code, r.unit_code, r.dimension_code, r.metric) not in keys
+        ]
+        upsert(session, table, changed, KEY, stamp="computed_at")
     for start in range(0, len(stale), 500):
         session.execute(delete(table).where(table.id.in_(stale[start : start + 500])))
-    return len(new)
+    return [len(new) for _, _, new in periods]
 
 
 def _is_nan(value: Any) -> bool:
