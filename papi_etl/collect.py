@@ -141,6 +141,34 @@ def _names(items: Sequence[Received]) -> tuple[str, str]:
     return f"{first} and {len(items) - 1} more files", f"{first} và {len(items) - 1} tệp khác"
 
 
+def _commit(
+    sessions: sessionmaker[Session],
+    plan: Plan,
+    data_dir: Path,
+    source: str,
+    progress: _Progress,
+    on_item: Callable[[Ingested], None] | None,
+    items: list[Received],
+) -> None:
+    """Take a batch in, in one transaction; raises the archive's refusal after keeping the
+    items before it."""
+    if not items:
+        return
+    what, what_vi = _names(items)
+    done, refused = in_transaction(
+        sessions,
+        partial(_take_in, plan, items, data_dir, source),
+        f"taking in {what}",
+        f"nhận tệp {what_vi}",
+    )
+    progress.items.extend(done)
+    if on_item is not None:
+        for one in done:
+            on_item(one)
+    if refused is not None:
+        raise refused
+
+
 def collect(
     sessions: sessionmaker[Session],
     plan: Plan,
@@ -158,22 +186,7 @@ def collect(
             f"đọc vị trí tiếp tục của nguồn {source.name}",
         )
 
-        def commit(items: list[Received], name: str = source.name) -> None:
-            if not items:
-                return
-            what, what_vi = _names(items)
-            done, refused = in_transaction(
-                sessions,
-                partial(_take_in, plan, items, data_dir, name),
-                f"taking in {what}",
-                f"nhận tệp {what_vi}",
-            )
-            progress.items.extend(done)
-            for one in done if on_item is not None else ():
-                on_item(one)
-            if refused is not None:
-                raise refused
-
+        commit = partial(_commit, sessions, plan, data_dir, source.name, progress, on_item)
         pending: list[Received] = []
         try:
             try:
