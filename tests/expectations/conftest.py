@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pytest
+from great_expectations.validator.v1_validator import Validator
 
 from papi_etl import calendar
 from papi_etl.calendar import Period
@@ -34,3 +35,17 @@ def places():
 @pytest.fixture(scope="session")
 def q1(plan: Plan) -> Period:
     return calendar.period(plan, "2019-Q1")
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """Counts GX validations of a suite (however the runner starts them)."""
+    counted = {"suites": 0}
+    validate = Validator.validate_expectation_suite
+
+    def counting(self, *args, **kwargs):
+        counted["suites"] += 1
+        return validate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Validator, "validate_expectation_suite", counting)
+    return counted

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from great_expectations.validator.v1_validator import Validator
 from sqlalchemy import select
+from synthetic_districts import ingested_districts
 
 import expectations
 from expectations.period import validate_period, validate_periods
@@ -19,7 +19,7 @@ from papi_etl.plan import load
 from papi_etl.settings import DEFAULT_PLAN, Settings
 from papi_etl.sources.base import Received
 from papi_etl.store.schema import Finding
-from papi_etl.synth import DEFAULT_SEED, ErrorKind, build, districts
+from papi_etl.synth import DEFAULT_SEED, ErrorKind, build
 from papi_etl.validation import frames
 from papi_etl.workspace import open_workspace
 
@@ -111,45 +111,17 @@ def _findings_table(session):
     return [tuple(r) for r in rows]
 
 
-def test_districts_validated_together_find_what_each_finds_alone(plan, tmp_path, monkeypatch):
+def test_districts_validated_together_find_what_each_finds_alone(plan, tmp_path, runs):
     """A city's districts in one run per suite: each submission gets exactly the findings
     and status it gets when its district is validated alone (the cumulative rule reading
     the district's own previous period, not a namesake unit's of another district)."""
-    settings = Settings(
-        data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'papi.sqlite3'}"
-    )
-    loaded = []
-    for number in (1, 2):
-        district = districts.district_plan(plan, number, wards=3)
-        loaded.append(load(districts.write_plan(district, plan, tmp_path / f"{district.id}.yaml")))
-    workspaces = [open_workspace(settings, one) for one in loaded]
-    for number, workspace in enumerate(workspaces):
-        periods = [calendar.period(workspace.plan, c) for c in ("2019-Q1", "2019-6M")]
-        reports = build(workspace.plan, DEFAULT_SEED + number, periods, "json")
-        with workspace.sessions.begin() as session:
-            for report in reports:
-                if report.submission is None:
-                    continue
-                path = (
-                    tmp_path / workspace.plan.id / f"{report.unit.code}_{report.period.code}.json"
-                )
-                forms.write(report.submission, "json", path, workspace.plan)
-                item = Received(
-                    path.read_bytes(), "inbox", path.name, report.arrival, report.unit.code
-                )
-                ingest(session, workspace.plan, item, workspace.data_dir)
+    url = f"sqlite:///{tmp_path / 'papi.sqlite3'}"
+    workspaces = ingested_districts(plan, tmp_path, url, (3, 3), ("2019-Q1", "2019-6M"))
     sessions = workspaces[0].sessions
     alone = {w.plan.id: validate_period(sessions, w.plan, "2019-6M") for w in workspaces}
     with sessions() as session:
         recorded = _findings_table(session)
-    runs = {"suites": 0}
-    original = Validator.validate_expectation_suite
-
-    def counting(self, *args, **kwargs):
-        runs["suites"] += 1
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Validator, "validate_expectation_suite", counting)
+    runs["suites"] = 0
     together = validate_periods(sessions, [w.plan for w in workspaces], "2019-6M")
     assert runs == {"suites": 2}
     assert together == alone

@@ -9,25 +9,10 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 import pytest
-from great_expectations.validator.v1_validator import Validator
 
 import expectations
 from expectations import runner
 from papi_etl.validation import frames
-
-
-@pytest.fixture
-def runs(monkeypatch):
-    """Counts GX validations of a suite (however the runner starts them)."""
-    counted = {"suites": 0}
-    validate = Validator.validate_expectation_suite
-
-    def counting(self, *args, **kwargs):
-        counted["suites"] += 1
-        return validate(self, *args, **kwargs)
-
-    monkeypatch.setattr(Validator, "validate_expectation_suite", counting)
-    return counted
 
 
 @pytest.fixture(scope="module")

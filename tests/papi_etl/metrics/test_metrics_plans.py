@@ -9,19 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import select
+from synthetic_districts import ingested_districts
 
 from expectations.period import validate_periods
-from papi_etl import calendar, forms
-from papi_etl.ingest import ingest
 from papi_etl.metrics.model import PeriodMetrics
 from papi_etl.metrics.period import compute_and_store, compute_and_store_plans
-from papi_etl.plan import load
 from papi_etl.plan.model import Plan
-from papi_etl.settings import Settings
-from papi_etl.sources.base import Received
 from papi_etl.store.schema import MetricValue
-from papi_etl.synth import DEFAULT_SEED, build, districts
-from papi_etl.workspace import Workspace, open_workspace
+from papi_etl.workspace import Workspace
 
 PERIODS = ("2019-Q1", "2019-6M")
 
@@ -29,26 +24,7 @@ PERIODS = ("2019-Q1", "2019-6M")
 def district_store(plan: Plan, root: Path, database_url: str) -> list[Workspace]:
     """Two synthetic districts of one store, with the seeded mix of late, missing and
     erroneous reports for two periods, ingested and validated (so that reports count)."""
-    settings = Settings(data_dir=root / "data", database_url=database_url)
-    workspaces = []
-    for number, wards in ((1, 3), (2, 4)):
-        district = districts.district_plan(plan, number, wards=wards)
-        path = districts.write_plan(district, plan, root / f"{district.id}.yaml")
-        workspaces.append(open_workspace(settings, load(path)))
-    for number, workspace in enumerate(workspaces):
-        periods = [calendar.period(workspace.plan, code) for code in PERIODS]
-        reports = build(workspace.plan, DEFAULT_SEED + number, periods, "json")
-        with workspace.sessions.begin() as session:
-            for report in reports:
-                if report.submission is None:
-                    continue
-                name = f"{report.unit.code}_{report.period.code}.json"
-                path = root / workspace.plan.id / name
-                forms.write(report.submission, "json", path, workspace.plan)
-                item = Received(
-                    path.read_bytes(), "inbox", path.name, report.arrival, report.unit.code
-                )
-                ingest(session, workspace.plan, item, workspace.data_dir)
+    workspaces = ingested_districts(plan, root, database_url, (3, 4), PERIODS)
     for code in PERIODS:
         validate_periods(workspaces[0].sessions, [w.plan for w in workspaces], code)
     return workspaces
