@@ -141,6 +141,14 @@ def _blank(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].replace("", np.nan) for c in columns})
 
 
+def _any(masks: dict[str, pd.Series], rows: int) -> np.ndarray:
+    """Rows that break at least one rule."""
+    failed = np.zeros(rows, dtype=bool)
+    for mask in masks.values():
+        failed |= mask.to_numpy(dtype=bool)
+    return failed
+
+
 def district(plan_file: Path, folder: Path, period: str) -> dict[str, Any]:
     """One district's rules and metrics; its figures for the roll-up."""
     plan = yaml.load(plan_file.read_text(encoding="utf-8"), Loader=_LOADER)
@@ -178,18 +186,10 @@ def district(plan_file: Path, folder: Path, period: str) -> dict[str, Any]:
     indicators["present"] = indicators["_merge"] != "right_only"
     indicators["assigned"] = indicators["_merge"] != "left_only"
     indicators = indicators[indicators["unit"].isin(who["unit"])].reset_index(drop=True)
-    failures = task_masks(tasks, starts, ends)
-    failures |= {f"i:{k}": m for k, m in indicator_masks(indicators).items()}
-    failed_tasks = np.zeros(len(tasks), dtype=bool)
-    for name, mask in failures.items():
-        if not name.startswith("i:"):
-            failed_tasks |= mask.to_numpy(dtype=bool)
-    failed_indicators = np.zeros(len(indicators), dtype=bool)
-    for name, mask in failures.items():
-        if name.startswith("i:"):
-            failed_indicators |= mask.to_numpy(dtype=bool)
-    bad = set(tasks.loc[failed_tasks, "submission_id"]) | set(
-        indicators.loc[failed_indicators, "submission_id"]
+    task_failures = task_masks(tasks, starts, ends)
+    indicator_failures = indicator_masks(indicators)
+    bad = set(tasks.loc[_any(task_failures, len(tasks)), "submission_id"]) | set(
+        indicators.loc[_any(indicator_failures, len(indicators)), "submission_id"]
     )
     # Metrics: reporting, timeliness, the implementation index over valid reports.
     expected = set(owed_tasks["unit"])
@@ -210,7 +210,9 @@ def district(plan_file: Path, folder: Path, period: str) -> dict[str, Any]:
         "done": int((valid["status"] == _DONE).sum()),
         "rows": len(task_rows) + len(indicator_rows),
         "files": len(submissions),
-        "failures": int(sum(int(m.sum()) for m in failures.values())),
+        "failures": sum(
+            int(m.sum()) for m in (*task_failures.values(), *indicator_failures.values())
+        ),
     }
 
 

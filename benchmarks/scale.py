@@ -108,14 +108,14 @@ class _PeakRss:
 # --- inputs ---------------------------------------------------------------------------------
 
 
-def _write_district(args: tuple[str, int, int | None, str, str, bool]) -> int:
+def _write_district(args: tuple[str, int, int | None, str, bool]) -> int:
     """One synthetic district's plan file and inbox (a worker process's job)."""
     from papi_etl import calendar, synth
     from papi_etl.plan import load
     from papi_etl.settings import DEFAULT_PLAN
     from papi_etl.synth import districts
 
-    root, number, wards, period_code, _, single = args
+    root, number, wards, period_code, single = args
     base = load(DEFAULT_PLAN).plan
     plan = base if single else districts.district_plan(base, number, wards)
     if not single:
@@ -137,7 +137,7 @@ def make_inputs(root: Path, scale: str, count: int, wards: int, period: str) -> 
     from papi_etl.synth import districts
 
     single = scale == "district"
-    jobs = [(str(root), n, wards, period, scale, single) for n in range(1, count + 1)]
+    jobs = [(str(root), n, wards, period, single) for n in range(1, count + 1)]
     if single:
         _write_district(jobs[0])
         return DEFAULT_PLAN
