@@ -146,7 +146,15 @@ class PrefectServer:
         )
 
     def start(self) -> PrefectServer:
-        return self.launch().wait()
+        """Launch and wait; stopped again if the wait is cut short (Ctrl+C, SIGTERM, see
+        `papi_etl.cli.main`): `with PrefectServer(...)` calls `__exit__` only once `start`
+        has returned, and a server left running would keep its port."""
+        self.launch()
+        try:
+            return self.wait()
+        except BaseException:
+            self.stop()
+            raise
 
     def join(self) -> int:
         """Block until the server stops; its exit status."""
