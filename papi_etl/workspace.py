@@ -118,8 +118,7 @@ def open_workspace(settings: Settings, loaded: LoadedPlan, *, create: bool = Tru
     members = [m for m in [loaded, *family.children(loaded)] if (m.plan.id, m.sha256) not in synced]
     if members:
         with sessions.begin() as session:
-            for member in members:
-                store.sync_plan(session, member.plan, file_sha256=member.sha256)
+            store.sync_plans(session, [(member.plan, member.sha256) for member in members])
         synced.update((m.plan.id, m.sha256) for m in members)
     _OPENED[key] = Workspace(settings, loaded, sessions)
     return _OPENED[key]

@@ -14,6 +14,7 @@ from papi_etl.store.database import (
     upgrade,
 )
 from papi_etl.store.plan_sync import sync as sync_plan
+from papi_etl.store.plan_sync import sync_all as sync_plans
 from papi_etl.store.upsert import upsert
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "redacted",
     "sessions",
     "sync_plan",
+    "sync_plans",
     "upgrade",
     "upsert",
 ]

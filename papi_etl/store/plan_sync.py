@@ -9,6 +9,8 @@ submissions and computed metrics may refer to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,23 +48,51 @@ def sync(session: Session, plan: Plan, *, file_sha256: str | None = None) -> Non
     version of the plan, which an older file must not overwrite. Runs in the session's
     transaction and does not commit.
     """
-    stored = session.scalar(select(schema.Plan.version).where(schema.Plan.id == plan.id))
-    if stored is not None and stored > plan.version:
-        raise StoreError(
-            f"The store holds version {stored} of plan {plan.id}; refusing to replace it "
-            f"with the older version {plan.version}.",
-            f"Cơ sở dữ liệu đang có phiên bản {stored} của kế hoạch {plan.document.number}; "
-            f"không thay bằng phiên bản cũ hơn ({plan.version}).",
-        )
-    plan_row = {
-        "id": plan.id,
-        "version": plan.version,
-        "document_number": plan.document.number,
-        "district": plan.document.district,
-        "file_sha256": file_sha256,
-    }
-    upsert(session, schema.Plan, [plan_row], ("id",), stamp="loaded_at")
-    units = [
+    sync_all(session, [(plan, file_sha256)])
+
+
+def sync_all(session: Session, plans: Sequence[tuple[Plan, str | None]]) -> None:
+    """`sync(...)` of each (plan, file fingerprint), with one statement per table for all
+    of them: a city opens its districts' plans at once, and an upsert's fixed cost is a
+    small plan's whole cost (a country's 700 plans were 3,500 statements). Nothing is
+    written when any of them is older than the store's copy."""
+    if not plans:
+        return
+    ids = [plan.id for plan, _ in plans]
+    stored = dict(
+        session.execute(
+            select(schema.Plan.id, schema.Plan.version).where(schema.Plan.id.in_(ids))
+        ).all()
+    )
+    for plan, _ in plans:
+        if plan.id in stored and stored[plan.id] > plan.version:
+            raise StoreError(
+                f"The store holds version {stored[plan.id]} of plan {plan.id}; refusing to "
+                f"replace it with the older version {plan.version}.",
+                f"Cơ sở dữ liệu đang có phiên bản {stored[plan.id]} của kế hoạch "
+                f"{plan.document.number}; không thay bằng phiên bản cũ hơn ({plan.version}).",
+            )
+    plan_rows = [
+        {
+            "id": plan.id,
+            "version": plan.version,
+            "document_number": plan.document.number,
+            "district": plan.document.district,
+            "file_sha256": file_sha256,
+        }
+        for plan, file_sha256 in plans
+    ]
+    upsert(session, schema.Plan, plan_rows, ("id",), stamp="loaded_at")
+    members = [plan for plan, _ in plans]
+    upsert(session, schema.Unit, [row for p in members for row in _units(p)], _PLAN_KEY)
+    upsert(session, schema.Task, [row for p in members for row in _tasks(p)], _PLAN_KEY)
+    indicators = [row for p in members for row in _indicators(p)]
+    upsert(session, schema.Indicator, indicators, _PLAN_KEY)
+    upsert(session, schema.Period, [row for p in members for row in _periods(p)], _PLAN_KEY)
+
+
+def _units(plan: Plan) -> list[dict[str, object]]:
+    return [
         {
             "plan_id": plan.id,
             "code": unit.code,
@@ -73,9 +103,10 @@ def sync(session: Session, plan: Plan, *, file_sha256: str | None = None) -> Non
         }
         for unit in plan.units
     ]
-    upsert(session, schema.Unit, units, _PLAN_KEY)
-    upsert(session, schema.Task, _tasks(plan), _PLAN_KEY)
-    indicators = [
+
+
+def _indicators(plan: Plan) -> list[dict[str, object]]:
+    return [
         {
             "plan_id": plan.id,
             "code": indicator.code,
@@ -90,8 +121,10 @@ def sync(session: Session, plan: Plan, *, file_sha256: str | None = None) -> Non
         }
         for indicator in plan.indicators
     ]
-    upsert(session, schema.Indicator, indicators, _PLAN_KEY)
-    periods = [
+
+
+def _periods(plan: Plan) -> list[dict[str, object]]:
+    return [
         {
             "plan_id": plan.id,
             "code": period.code,
@@ -105,4 +138,3 @@ def sync(session: Session, plan: Plan, *, file_sha256: str | None = None) -> Non
         }
         for period in calendar.periods(plan)
     ]
-    upsert(session, schema.Period, periods, _PLAN_KEY)

@@ -144,6 +144,7 @@ def test_the_public_surface_does_not_drift():
         "redacted",
         "sessions",
         "sync_plan",
+        "sync_plans",
         "upgrade",
         "upsert",
     ]

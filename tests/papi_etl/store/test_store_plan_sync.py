@@ -103,3 +103,50 @@ def test_an_older_version_does_not_overwrite_a_newer_one(session, plan_data):
 
     with pytest.raises(StoreError, match="refusing to replace it with the older version 2"):
         plan_sync.sync(session, Plan.model_validate(plan_data))
+
+
+def _other(plan_data: dict[str, Any], plan_id: str) -> Plan:
+    """The plan under another id, with one unit fewer (plans of a city differ in size)."""
+    data = {**plan_data, "id": plan_id, "units": plan_data["units"][:-1]}
+    return Plan.model_validate(data)
+
+
+def test_plans_synced_together_equal_each_synced_alone(session, plan_data, tmp_path):
+    plans = [Plan.model_validate(plan_data), _other(plan_data, "other-plan")]
+    for one in plans:
+        plan_sync.sync(session, one, file_sha256="a" * 64)
+    session.commit()
+    alone = _snapshot(session)
+    for model in reversed(PLAN_TABLES):
+        session.execute(model.__table__.delete())
+    session.commit()
+
+    plan_sync.sync_all(session, [(one, "a" * 64) for one in plans])
+    session.commit()
+    together = _snapshot(session)
+
+    def without_stamps(snapshot: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
+        # Row ids and timestamps differ from one write to the next; the values may not.
+        return {
+            name: sorted(tuple(v for v in row[1:] if not hasattr(v, "tzinfo")) for row in rows)
+            for name, rows in snapshot.items()
+        }
+
+    assert without_stamps(together) == without_stamps(alone)
+    assert {row[0] for row in together["plans"]} == {"test-plan", "other-plan"}
+
+
+def test_an_older_plan_among_several_writes_none_of_them(session, plan_data):
+    plan_data["version"] = 3
+    plan_sync.sync(session, Plan.model_validate(plan_data))
+    session.commit()
+    before = _snapshot(session)
+    plan_data["version"] = 2
+
+    with pytest.raises(StoreError, match="refusing to replace it with the older version 2"):
+        plan_sync.sync_all(
+            session,
+            [(_other(plan_data, "other-plan"), None), (Plan.model_validate(plan_data), None)],
+        )
+    session.rollback()
+    assert _snapshot(session) == before
