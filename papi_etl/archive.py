@@ -4,8 +4,8 @@ Content-addressed by SHA-256 under `PAPI_DATA_DIR/raw/ab/cd/<sha256>`, so the sa
 received twice are one file, and a file is never rewritten once it is there. Writing goes
 through a temporary file and an atomic rename, made only once the temporary file's bytes
 are on disk: a crash leaves either the whole file or none, never a truncated one that a
-later run would take for the original (at most `.incoming-*` temporary files, which nothing
-reads). A disk that is full, read-only or failing is an `ArchiveError`: nothing may be taken
+later run would take for the original (at most the `.incoming-*` temporary files of the
+batch being written, which nothing reads). A disk that is full, read-only or failing is an `ArchiveError`: nothing may be taken
 in whose bytes are not kept.
 """
 
