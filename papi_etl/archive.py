@@ -5,8 +5,8 @@ received twice are one file, and a file is never rewritten once it is there. Wri
 through a temporary file and an atomic rename, made only once the temporary file's bytes
 are on disk: a crash leaves either the whole file or none, never a truncated one that a
 later run would take for the original (at most the `.incoming-*` temporary files of the
-batch being written, which nothing reads). A disk that is full, read-only or failing is an `ArchiveError`: nothing may be taken
-in whose bytes are not kept.
+batch being written, which nothing reads). A disk that is full, read-only or failing is an
+`ArchiveError`: nothing may be taken in whose bytes are not kept.
 """
 
 from __future__ import annotations

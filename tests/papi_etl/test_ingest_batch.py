@@ -35,7 +35,7 @@ ARRIVED = dt.datetime(2019, 3, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 LATER = ARRIVED + dt.timedelta(days=2)
 SOURCE = "inbox"
 TABLES: tuple[Table, ...] = tuple(
-    model.__table__  # type: ignore[misc]
+    model.__table__
     for model in (
         schema.RawFile,
         schema.Submission,
@@ -48,6 +48,7 @@ BOOKKEEPING = {"created_at", "updated_at"}
 
 Make = Callable[..., Received]
 State = dict[str, list[tuple[object, ...]]]
+Outcomes = tuple[list[Ingested], str | None, State]  # what became of each, refusal, rows
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def _ranked(done: list[Ingested], session: Session) -> list[Ingested]:
     ]
 
 
-def _batched(workspace: Workspace, items: Sequence[Received]):
+def _batched(workspace: Workspace, items: Sequence[Received]) -> Outcomes:
     with workspace.sessions() as session:
         done, refused = collect._take_in(workspace.plan, items, workspace.data_dir, SOURCE, session)
         outcome = _ranked(done, session), str(refused) if refused else None, _state(session)
@@ -114,7 +115,7 @@ def _batched(workspace: Workspace, items: Sequence[Received]):
     return outcome
 
 
-def _one_by_one(workspace: Workspace, items: Sequence[Received]):
+def _one_by_one(workspace: Workspace, items: Sequence[Received]) -> Outcomes:
     done: list[Ingested] = []
     refused: ArchiveError | None = None
     with workspace.sessions() as session:
@@ -135,7 +136,7 @@ def _one_by_one(workspace: Workspace, items: Sequence[Received]):
     return outcome
 
 
-def _same_as_one_by_one(workspace: Workspace, items: Sequence[Received]):
+def _same_as_one_by_one(workspace: Workspace, items: Sequence[Received]) -> Outcomes:
     """What the batch gave (outcomes, refusal, rows), after checking it against one by one."""
     batched = _batched(workspace, items)
     assert batched == _one_by_one(workspace, items)
