@@ -138,7 +138,7 @@ _SUBMISSIONS = schema.Submission.__table__
 
 # The statements, built once with bind parameters: building one cost more than running it.
 # The selects name ORM attributes so that the session flushes what is pending before they
-# run, as any query of the session does; the writes are Core, see _filed.
+# run, as any query of the session does; the writes are Core, see _file.
 _TAKEN = select(schema.RawFile.sha256).where(
     schema.RawFile.plan_id == bindparam("plan_id"),
     schema.RawFile.sha256.in_(bindparam("shas", expanding=True)),
