@@ -1,4 +1,4 @@
-"""Collecting from every source: each item taken in by `ingest`, a batch of items per
+"""Collecting from every source: items taken in by `ingest.take_in`, a batch of items per
 transaction (BATCH_ITEMS).
 
 One item's failure never stops the others: a bad file becomes a rejection, and a source
@@ -11,7 +11,8 @@ database fault that heals (a restart, a lost connection, a concurrent run filing
 version) is retried per batch (`papi_etl.store.retry`); one that does not stops the run
 with `StoreUnavailable`, every batch before it kept whole.
 
-A commit is an fsync (a few ms): paid per batch rather than per file, it no longer
+A commit is an fsync (a few ms), and so is keeping a file's bytes safe in the archive: both
+are paid per batch rather than per file (as are the batch's statements), so that neither
 dominates a city's collect. A kill or a fault loses at most the batch not yet committed,
 and nothing of it is half-stored: the next run takes it in again (the files stay where
 they are, the archive is content-addressed, a cursor moves only with what it follows).
@@ -27,7 +28,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from papi_etl.archive import ArchiveError
-from papi_etl.ingest import Ingested, Outcome, ingest
+from papi_etl.ingest import Ingested, Outcome, take_in
 from papi_etl.plan.model import Plan
 from papi_etl.sources.base import Received, Skipped, Source, SourceError
 from papi_etl.store import schema
@@ -116,17 +117,14 @@ BATCH_BYTES = 32 * 2**20
 def _take_in(
     plan: Plan, items: Sequence[Received], data_dir: Path, source: str, session: Session
 ) -> tuple[list[Ingested], ArchiveError | None]:
-    """The items taken in, in order, up to one the archive refuses (and that refusal):
-    the archive comes first in `ingest`, so nothing of the refused item is in the session."""
-    done = []
-    for item in items:
-        try:
-            done.append(ingest(session, plan, item, data_dir))
-        except ArchiveError as error:
-            return done, error
-        if item.cursor is not None:
-            session.merge(schema.SourceCursor(plan_id=plan.id, source=source, cursor=item.cursor))
-    return done, None
+    """The items taken in, in order, up to one the archive refuses (and that refusal), with
+    the source's cursor moved to the last of them that has one: the cursor row is written
+    once per batch, with the value that merging it item by item would have left."""
+    done, refused = take_in(session, plan, items, data_dir)
+    cursors = [item.cursor for item in items[: len(done)] if item.cursor is not None]
+    if cursors:
+        session.merge(schema.SourceCursor(plan_id=plan.id, source=source, cursor=cursors[-1]))
+    return done, refused
 
 
 def _full(items: Sequence[Received]) -> bool:
