@@ -382,10 +382,11 @@ def _split(frame: pd.DataFrame, count: int, retyped: _Retyped | None = None) -> 
         frame = frame.sort_values(ITEM, kind="stable")
     bounds = np.searchsorted(frame[ITEM].to_numpy(), np.arange(count + 1))
     rows = frame.drop(columns=ITEM)
-    parts = [
-        rows.iloc[start:end].reset_index(drop=True)
-        for start, end in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    parts = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        part = rows.iloc[start:end]
+        part.index = pd.RangeIndex(end - start)  # a new frame: cheaper than reset_index
+        parts.append(part)
     if retyped is not None and any(rows[c].dtype != t for c, t in retyped.types.items()):
         for item in np.flatnonzero(retyped.items):
             parts[item] = parts[item].astype(retyped.types)
@@ -654,6 +655,8 @@ def _aggregate_of(
 ) -> pd.Series:
     """Each indicator's aggregate over the counted reports of its item's period in `codes`
     (NaN without a period, or without a counted report)."""
+    if not any(codes):  # no item has one (the first period of a year): spare the frames
+        return pd.Series(np.nan, index=plan_indicators.index)
     counted = _counted_units(inputs.submissions, codes)
     values = _indicator_values(inputs.indicator_rows, codes, counted, owed)
     return _aggregate(plan_indicators, values)["value"].astype(float)
