@@ -181,7 +181,7 @@ def _required(plan: Plan) -> pd.DataFrame:
     """unit, task, dimension: the task rows each unit's report must hold."""
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
     rows = [
-        {"unit": u.code, "task": t.code}
+        (u.code, t.code)
         for t in assignments.tasks(plan)
         for u in assignments.reporting_units(plan, t)
     ]
@@ -201,7 +201,8 @@ def _dimensions(plan: Plan) -> pd.DataFrame:
 
 @per_plan
 def _plan_indicators(plan: Plan) -> pd.DataFrame:
-    dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
+    tasks = _plan_tasks(plan)
+    dimension_of = dict(zip(tasks["task"], tasks["dimension"], strict=True))
     rows = [
         {
             "indicator": x.code,
@@ -238,7 +239,7 @@ def _plan_indicators(plan: Plan) -> pd.DataFrame:
 def _indicator_units(plan: Plan) -> pd.DataFrame:
     """unit, indicator: who must give a value for what."""
     rows = [
-        {"unit": u.code, "indicator": x.code}
+        (u.code, x.code)
         for x in plan.indicators
         for u in assignments.indicator_reporting_units(plan, x)
     ]
