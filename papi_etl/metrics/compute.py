@@ -1,4 +1,5 @@
-"""The metrics of one period, computed from plain frames: `compute(plan, period, inputs)`.
+"""The metrics of one period, computed from plain frames: `compute(plan, period, inputs)`,
+or `compute_plans(...)` for many plans (a city's or a country's districts) in one pass.
 
 Pure pandas: no store and no I/O, so every number can be checked by hand in a test.
 `papi_etl.metrics.load` builds the `MetricInputs` from the store.
@@ -246,7 +247,12 @@ def _indicator_units(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit", "indicator"])
 
 
-# --- helpers --------------------------------------------------------------------------
+# --- many plans at once ---------------------------------------------------------------
+
+# Every frame of a `compute_plans` call holds the rows of all its items, each row with its
+# item's position in this column: a district's rows are few, and pandas' fixed cost per call
+# would otherwise be paid ~150 times per district.
+ITEM = "_item"
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,10 +280,7 @@ def _codes(periods: Sequence[calendar.Period | None]) -> np.ndarray:
     return np.array([p.code if p is not None else None for p in periods], dtype=object)
 
 
-# Every frame of a `compute_plans` call holds the rows of all its items, each row with its
-# item's position in this column: a district's rows are few, and pandas' fixed cost per call
-# would otherwise be paid ~150 times per district.
-ITEM = "_item"
+# --- helpers --------------------------------------------------------------------------
 
 
 def _percent(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series | float:
@@ -319,8 +322,8 @@ def _of_period(frame: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
 def _current(submissions: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     subs = _of_period(submissions, codes)
     subs = subs[subs["status"] != SUPERSEDED]
-    # Stable: the store keeps one submission per unit, period and version, so a tie is
-    # never there to break.
+    # Stable, though no tie can matter: the store keeps one submission per unit, period and
+    # version.
     return subs.sort_values("version", kind="stable").drop_duplicates([ITEM, "unit"], keep="last")
 
 
