@@ -902,8 +902,9 @@ def compute_plans(
     per step over all their rows (each row keeps its item's position), then split.
 
     Items may differ in everything (plans, units, calendars, periods, status weights).
-    Those whose results pandas would type differently (`_shape`) are computed in separate
-    passes, so that each item's frames have the columns and types it would get alone."""
+    Each item's frames have the columns and types it would get alone: items whose results
+    pandas would type differently (`_shape`) are computed in separate passes, and the few
+    frames pandas types after what an item's own rows hold are retyped (`_Retyped`)."""
     shapes: dict[tuple[Any, ...], list[int]] = {}
     for position, (plan, period, inputs) in enumerate(items):
         shapes.setdefault(_shape(plan, period, inputs), []).append(position)
