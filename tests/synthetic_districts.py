@@ -18,11 +18,17 @@ from papi_etl.workspace import Workspace, open_workspace
 
 
 def ingested_districts(
-    plan: Plan, root: Path, database_url: str, wards: Sequence[int], periods: Sequence[str]
+    plan: Plan,
+    root: Path,
+    database_url: str,
+    wards: Sequence[int],
+    periods: Sequence[str],
+    silent: Sequence[int] = (),
 ) -> list[Workspace]:
     """A district copy of `plan` per entry of `wards` (that many wards each) in one store,
     each with its seeded mix of late, missing and erroneous reports for `periods` taken in
-    as collect takes them in (not validated)."""
+    as collect takes them in (not validated); the districts at the positions `silent` (in
+    `wards`) sent nothing at all."""
     settings = Settings(data_dir=root / "data", database_url=database_url)
     workspaces = []
     for number, count in enumerate(wards, start=1):
@@ -30,6 +36,8 @@ def ingested_districts(
         path = districts.write_plan(district, plan, root / f"{district.id}.yaml")
         workspaces.append(open_workspace(settings, load(path)))
     for number, workspace in enumerate(workspaces):
+        if number in silent:
+            continue
         wanted = [calendar.period(workspace.plan, code) for code in periods]
         reports = build(workspace.plan, DEFAULT_SEED + number, wanted, "json")
         with workspace.sessions.begin() as session:

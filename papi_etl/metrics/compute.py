@@ -1,4 +1,5 @@
-"""The metrics of one period, computed from plain frames: `compute(plan, period, inputs)`.
+"""The metrics of one period, computed from plain frames: `compute(plan, period, inputs)`,
+or `compute_plans(...)` for many plans (a city's or a country's districts) in one pass.
 
 Pure pandas: no store and no I/O, so every number can be checked by hand in a test.
 `papi_etl.metrics.load` builds the `MetricInputs` from the store.
@@ -57,7 +58,9 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -179,7 +182,7 @@ def _required(plan: Plan) -> pd.DataFrame:
     """unit, task, dimension: the task rows each unit's report must hold."""
     dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
     rows = [
-        {"unit": u.code, "task": t.code}
+        (u.code, t.code)
         for t in assignments.tasks(plan)
         for u in assignments.reporting_units(plan, t)
     ]
@@ -199,7 +202,8 @@ def _dimensions(plan: Plan) -> pd.DataFrame:
 
 @per_plan
 def _plan_indicators(plan: Plan) -> pd.DataFrame:
-    dimension_of = _plan_tasks(plan).set_index("task")["dimension"]
+    tasks = _plan_tasks(plan)
+    dimension_of = dict(zip(tasks["task"], tasks["dimension"], strict=True))
     rows = [
         {
             "indicator": x.code,
@@ -236,11 +240,44 @@ def _plan_indicators(plan: Plan) -> pd.DataFrame:
 def _indicator_units(plan: Plan) -> pd.DataFrame:
     """unit, indicator: who must give a value for what."""
     rows = [
-        {"unit": u.code, "indicator": x.code}
+        (u.code, x.code)
         for x in plan.indicators
         for u in assignments.indicator_reporting_units(plan, x)
     ]
     return pd.DataFrame(rows, columns=["unit", "indicator"])
+
+
+# --- many plans at once ---------------------------------------------------------------
+
+# Every frame of a `compute_plans` call holds the rows of all its items, each row with its
+# item's position in this column: a district's rows are few, and pandas' fixed cost per call
+# would otherwise be paid ~150 times per district.
+ITEM = "_item"
+
+
+@dataclass(frozen=True, eq=False)
+class _Stacked:
+    """The items' `MetricInputs` frames, stacked (`_stacked`)."""
+
+    submissions: pd.DataFrame
+    task_rows: pd.DataFrame
+    indicator_rows: pd.DataFrame
+
+
+@dataclass(frozen=True, eq=False)
+class _Batch:
+    """What the parts need of the items of one `_compute_together` call, in item order;
+    the codes are object arrays, None where an item has no such period."""
+
+    plans: list[Plan]
+    codes: np.ndarray
+    previous_codes: np.ndarray
+    year_ago_codes: np.ndarray
+    same_kind_a_year_ago: np.ndarray
+
+
+def _codes(periods: Sequence[calendar.Period | None]) -> np.ndarray:
+    return np.array([p.code if p is not None else None for p in periods], dtype=object)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -257,24 +294,49 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.strip()
 
 
-def _current(inputs: MetricInputs, period_code: str) -> pd.DataFrame:
-    subs = inputs.submissions
-    subs = subs[(subs["period"] == period_code) & (subs["status"] != SUPERSEDED)]
-    return subs.sort_values("version").drop_duplicates("unit", keep="last")
+def _stacked(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The items' frames one under the other, in item order, each row with its item's
+    position in ITEM (last column)."""
+    stacked = pd.concat(frames, ignore_index=True)
+    positions = np.repeat(np.arange(len(frames)), [len(frame) for frame in frames])
+    return stacked.assign(**{ITEM: positions})
 
 
-def _counted_units(inputs: MetricInputs, period_code: str) -> pd.Series:
-    current = _current(inputs, period_code)
-    return current.loc[current["status"].isin(COUNTED), "unit"]
+def _keys(frame: pd.DataFrame, column: str) -> pd.MultiIndex:
+    """(item, frame[column]) of each row: a code is a plan's own, so it is looked up with its
+    item."""
+    return pd.MultiIndex.from_arrays([frame[ITEM], frame[column]])
 
 
-def _matched_rows(
-    inputs: MetricInputs, period_code: str, counted: pd.Series, required: pd.DataFrame
-) -> pd.DataFrame:
-    """unit, task, dimension, status, result, evidence: the valid task rows of counted
-    reports, once each."""
-    rows = inputs.task_rows
-    rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted)]
+def _lookup(table: pd.Series, frame: pd.DataFrame, column: str) -> pd.Series:
+    """`table` (indexed by (item, code)) at each row's (item, frame[column]), aligned with
+    `frame`; NaN where absent: `Series.map` with the item in the key."""
+    return table.reindex(_keys(frame, column)).set_axis(frame.index)
+
+
+def _of_period(frame: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """The rows of `frame` whose period is their item's code in `codes` (None: no row)."""
+    return frame[frame["period"].to_numpy() == codes[frame[ITEM].to_numpy()]]
+
+
+def _current(submissions: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    subs = _of_period(submissions, codes)
+    subs = subs[subs["status"] != SUPERSEDED]
+    # Stable, though no tie can matter: the store keeps one submission per unit, period and
+    # version.
+    return subs.sort_values("version", kind="stable").drop_duplicates([ITEM, "unit"], keep="last")
+
+
+def _counted_units(submissions: pd.DataFrame, codes: np.ndarray) -> pd.MultiIndex:
+    current = _current(submissions, codes)
+    return _keys(current[current["status"].isin(COUNTED)], "unit")
+
+
+def _given_rows(task_rows: pd.DataFrame, codes: np.ndarray, counted: pd.MultiIndex) -> pd.DataFrame:
+    """item, unit, task, status, result, evidence: the task rows of counted reports that
+    have one of the four statuses."""
+    rows = _of_period(task_rows, codes)
+    rows = rows[_keys(rows, "unit").isin(counted)]
     rows = rows.assign(
         task=_text(rows["task"]),
         status=_text(rows["status"]),
@@ -282,10 +344,16 @@ def _matched_rows(
         evidence=_text(rows["evidence"]).fillna(""),
     )
     rows = rows[rows["status"].isin(STATUSES)]
-    given = rows[["unit", "task", "status", "result", "evidence"]]
-    matched = given.merge(required, on=["unit", "task"], how="inner")
-    matched = matched.drop_duplicates(["unit", "task"], keep="first").reset_index(drop=True)
-    return matched[list(COUNTED_TASK_ROW_COLUMNS)].astype({"result": object, "evidence": object})
+    return rows[[ITEM, "unit", "task", "status", "result", "evidence"]]
+
+
+def _matched_rows(given: pd.DataFrame, required: pd.DataFrame) -> pd.DataFrame:
+    """item, unit, task, dimension, status, result, evidence: the valid task rows of counted
+    reports (`_given_rows`), once each."""
+    matched = given.merge(required, on=[ITEM, "unit", "task"], how="inner")
+    matched = matched.drop_duplicates([ITEM, "unit", "task"], keep="first").reset_index(drop=True)
+    columns = [ITEM, *COUNTED_TASK_ROW_COLUMNS]
+    return matched[columns].astype({"result": object, "evidence": object})
 
 
 def counted_task_rows(plan: Plan, metrics: PeriodMetrics, inputs: MetricInputs) -> pd.DataFrame:
@@ -293,16 +361,48 @@ def counted_task_rows(plan: Plan, metrics: PeriodMetrics, inputs: MetricInputs) 
     must report, one of the four statuses, a task given twice counted once), with what the
     unit wrote: columns unit, task, dimension, status, result, evidence, in the order given.
     `inputs` must be those the metrics were computed from."""
-    counted = metrics.units.loc[metrics.units["counted"], "unit"]
-    return _matched_rows(inputs, metrics.period_code, counted, _required(plan))
+    units = _stacked([metrics.units])
+    given = _given_rows(
+        _stacked([inputs.task_rows]),
+        np.array([metrics.period_code], dtype=object),
+        _keys(units[units["counted"]], "unit"),
+    )
+    return _matched_rows(given, _stacked([_required(plan)])).drop(columns=ITEM)
+
+
+@dataclass(frozen=True, eq=False)
+class _Retyped:
+    """The items (a bool per item) whose frame pandas types otherwise when they are computed
+    alone, and the column types they get then: a result's types follow its inputs', and
+    some inputs of an item alone are empty where those of all the items are not."""
+
+    items: np.ndarray
+    types: dict[str, Any]
+
+
+def _split(frame: pd.DataFrame, count: int, retyped: _Retyped | None = None) -> list[pd.DataFrame]:
+    """Each item's rows of `frame` (in item order), without ITEM and indexed from 0."""
+    if not frame[ITEM].is_monotonic_increasing:
+        frame = frame.sort_values(ITEM, kind="stable")
+    bounds = np.searchsorted(frame[ITEM].to_numpy(), np.arange(count + 1))
+    rows = frame.drop(columns=ITEM)
+    parts = []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        part = rows.iloc[start:end]
+        part.index = pd.RangeIndex(end - start)  # a new frame: cheaper than reset_index
+        parts.append(part)
+    if retyped is not None and any(rows[c].dtype != t for c, t in retyped.types.items()):
+        for item in np.flatnonzero(retyped.items):
+            parts[item] = parts[item].astype(retyped.types)
+    return parts
 
 
 # --- the parts ------------------------------------------------------------------------
 
 
 def _unit_table(expected: pd.DataFrame, current: pd.DataFrame, zone: str) -> pd.DataFrame:
-    sent = current[["unit", "version", "status", "on_time", "received_at", "open_findings"]]
-    table = expected.merge(sent, on="unit", how="left", validate="one_to_one")
+    sent = current[[ITEM, "unit", "version", "status", "on_time", "received_at", "open_findings"]]
+    table = expected.merge(sent, on=[ITEM, "unit"], how="left", validate="one_to_one")
     received = table["status"].notna()
     status = table["status"].astype(object).where(received, None)
     on_time = table["on_time"].astype("boolean").where(received, pd.NA)
@@ -329,6 +429,7 @@ def _unit_table(expected: pd.DataFrame, current: pd.DataFrame, zone: str) -> pd.
     received_at = pd.to_datetime(table["received_at"], utc=True).dt.tz_convert(zone)
     return pd.DataFrame(
         {
+            ITEM: table[ITEM],
             "unit": table["unit"],
             "name": table["name"],
             "short_name": table["short_name"],
@@ -346,19 +447,23 @@ def _unit_table(expected: pd.DataFrame, current: pd.DataFrame, zone: str) -> pd.
     )
 
 
-def _reporting(units: pd.DataFrame) -> pd.DataFrame:
+def _reporting(units: pd.DataFrame, count: int) -> pd.DataFrame:
+    numbers = ["expected", "received_n", "on_time_n"]
     counts = units.assign(
         expected=1,
         received_n=units["received"].astype(int),
         on_time_n=(units["received"] & units["on_time"].fillna(False)).astype(int),
     )
-    by_kind = counts.groupby("kind", sort=False)[["expected", "received_n", "on_time_n"]].sum()
-    total = counts[["expected", "received_n", "on_time_n"]].sum().to_frame(WHOLE).T
-    frame = pd.concat([by_kind, total]).rename_axis("kind").reset_index()
+    by_kind = counts.groupby([ITEM, "kind"], sort=False)[numbers].sum()
+    # An item without units still has its WHOLE row, of zeros.
+    total = counts.groupby(ITEM)[numbers].sum().reindex(range(count), fill_value=0)
+    total = total.assign(kind=WHOLE).set_index("kind", append=True)
+    frame = pd.concat([by_kind, total]).reset_index().sort_values(ITEM, kind="stable")
     frame = frame.rename(columns={"received_n": "received", "on_time_n": "on_time"})
     frame = frame.astype({"expected": int, "received": int, "on_time": int})
     return pd.DataFrame(
         {
+            ITEM: frame[ITEM],
             "kind": frame["kind"],
             "kind_label_vi": frame["kind"].map(KIND_LABELS_VI).fillna(frame["kind"]),
             "expected": frame["expected"],
@@ -375,116 +480,153 @@ def _reporting(units: pd.DataFrame) -> pd.DataFrame:
 def _completeness(
     units: pd.DataFrame, required: pd.DataFrame, matched: pd.DataFrame
 ) -> pd.DataFrame:
-    required_rows = required.groupby("unit").size()
-    valid_rows = matched.groupby("unit").size()
-    frame = units[["unit", "name", "kind", "counted"]].assign(
-        required_rows=units["unit"].map(required_rows).fillna(0).astype(int),
-        valid_rows=units["unit"].map(valid_rows).fillna(0).astype(int),
+    required_rows = required.groupby([ITEM, "unit"]).size()
+    valid_rows = matched.groupby([ITEM, "unit"]).size()
+    frame = units[[ITEM, "unit", "name", "kind", "counted"]].assign(
+        required_rows=_lookup(required_rows, units, "unit").fillna(0).astype(int),
+        valid_rows=_lookup(valid_rows, units, "unit").fillna(0).astype(int),
     )
     share = _percent(frame["valid_rows"], frame["required_rows"])
     return frame.assign(completeness=share.where(frame["counted"]))
 
 
 def _status_counts(
-    rated: pd.DataFrame, by: str, keys: pd.Series, labels: pd.Series
-) -> pd.DataFrame:
-    """Long table of `by` x status with counts and shares, then WHOLE over all keys."""
-    grid = pd.MultiIndex.from_product([list(keys) + [WHOLE], list(STATUSES)], names=[by, "status"])
+    rated: pd.DataFrame, by: str, keys: pd.DataFrame, labels: pd.Series, count: int
+) -> tuple[pd.DataFrame, _Retyped]:
+    """Long table of `by` x status with counts and shares, then WHOLE over all keys, for each
+    of `count` items; `keys`: item and `by`, in order; `labels` by (item, `by`)."""
+    listed = pd.concat(
+        [keys[[ITEM, by]], pd.DataFrame({ITEM: np.arange(count), by: WHOLE})], ignore_index=True
+    ).sort_values(ITEM, kind="stable")
+    grid = listed.iloc[np.repeat(np.arange(len(listed)), len(STATUSES))].reset_index(drop=True)
+    grid = grid.assign(status=pd.Series(list(STATUSES) * len(listed)))
     counts = pd.concat(
         [
-            rated.groupby([by, "status"]).size(),
-            rated.assign(**{by: WHOLE}).groupby([by, "status"]).size(),
+            rated.groupby([ITEM, by, "status"]).size(),
+            rated.assign(**{by: WHOLE}).groupby([ITEM, by, "status"]).size(),
         ]
     )
-    frame = counts.reindex(grid, fill_value=0).rename("tasks").reset_index()
-    totals = frame.groupby(by, sort=False)["tasks"].transform("sum")
-    return frame.assign(
+    tasks = counts.reindex(pd.MultiIndex.from_frame(grid[[ITEM, by, "status"]]), fill_value=0)
+    frame = grid.assign(tasks=tasks.to_numpy())
+    totals = frame.groupby([ITEM, by], sort=False)["tasks"].transform("sum")
+    frame = frame.assign(
         share=_percent(frame["tasks"], totals),
         status_label_vi=frame["status"].map({s.value: s.label_vi for s in TaskStatus}),
-        label=frame[by].map(labels),
+        label=_lookup(labels, frame, by),
     )
+    # An item's counts alone, when they hold every (key, status) of its grid in the grid's
+    # order, are the grid itself: `reindex` then keeps them, and with them the types of the
+    # task rows' columns (the status is `string`, not `str`).
+    entries = counts.groupby(level=0).size().reindex(range(count), fill_value=0).to_numpy()
+    rows = frame.groupby(ITEM).size().to_numpy()
+    full = (frame["tasks"] > 0).groupby(frame[ITEM]).all().to_numpy()
+    items, codes = keys[ITEM].to_numpy(), keys[by].to_numpy()
+    unordered = np.zeros(count, dtype=bool)
+    unordered[items[1:][(items[1:] == items[:-1]) & ~(codes[1:] > codes[:-1])]] = True
+    in_order = ~unordered & (list(STATUSES) == sorted(STATUSES))
+    types = {name: counts.index.get_level_values(name).dtype for name in (by, "status")}
+    return frame, _Retyped(full & (entries == rows) & in_order, types)
 
 
 def _implementation_index(
-    matched: pd.DataFrame, weights: dict[str, float], unit_order: pd.Series, dim_order: pd.Series
+    matched: pd.DataFrame, weights: pd.Series, unit_order: pd.Series, dim_order: pd.Series
 ) -> pd.DataFrame:
+    """`weights`, `unit_order`, `dim_order`: by (item, status / unit / dimension)."""
     rated = matched[matched["status"] != NOT_RATED]
-    rated = rated.assign(weight=rated["status"].map(weights).astype(float))
-    by_dimension = rated.groupby(["unit", "dimension"])["weight"].agg(["mean", "size"])
-    by_unit = rated.groupby("unit")["weight"].agg(["mean", "size"])
+    rated = rated.assign(weight=_lookup(weights, rated, "status").astype(float))
+    by_dimension = rated.groupby([ITEM, "unit", "dimension"])["weight"].agg(["mean", "size"])
+    by_unit = rated.groupby([ITEM, "unit"])["weight"].agg(["mean", "size"])
     per_unit = pd.concat(
         [by_dimension.reset_index(), by_unit.reset_index().assign(dimension=WHOLE)]
     ).assign(implementation_index=lambda f: f["mean"] * 10, rated_tasks=lambda f: f["size"])
     over_units = (
-        per_unit.groupby("dimension")["implementation_index"]
+        per_unit.groupby([ITEM, "dimension"])["implementation_index"]
         .agg(implementation_index="mean", rated_tasks="size")
         .reset_index()
         .assign(unit=WHOLE)
     )
-    frame = pd.concat(
-        [
-            per_unit[["unit", "dimension", "implementation_index", "rated_tasks"]],
-            over_units[["unit", "dimension", "implementation_index", "rated_tasks"]],
-        ],
-        ignore_index=True,
-    )
+    columns = [ITEM, "unit", "dimension", "implementation_index", "rated_tasks"]
+    frame = pd.concat([per_unit[columns], over_units[columns]], ignore_index=True)
+    # WHOLE comes after every unit and every dimension of any item.
     last = len(unit_order) + len(dim_order) + 1
     frame = frame.assign(
-        _u=frame["unit"].map(unit_order).fillna(last),
-        _d=frame["dimension"].map(dim_order).fillna(last),
+        _u=_lookup(unit_order, frame, "unit").fillna(last),
+        _d=_lookup(dim_order, frame, "dimension").fillna(last),
     )
-    frame = frame.sort_values(["_u", "_d"], kind="stable").drop(columns=["_u", "_d"])
+    frame = frame.sort_values([ITEM, "_u", "_d"], kind="stable").drop(columns=["_u", "_d"])
     return frame.astype({"implementation_index": float, "rated_tasks": int}).reset_index(drop=True)
 
 
 def _indicator_values(
-    inputs: MetricInputs, period_code: str, counted: pd.Series, owed: pd.DataFrame
+    indicator_rows: pd.DataFrame, codes: np.ndarray, counted: pd.MultiIndex, owed: pd.DataFrame
 ) -> pd.DataFrame:
-    """unit, indicator, value: the numbers counted reports gave for what was asked of them."""
-    rows = inputs.indicator_rows
-    rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted)]
+    """item, unit, indicator, value: the numbers counted reports gave for what was asked of
+    them."""
+    rows = _of_period(indicator_rows, codes)
+    rows = rows[_keys(rows, "unit").isin(counted)]
     values = pd.to_numeric(rows["value"], errors="coerce")
     usable = values.notna() & ~rows["not_applicable"].fillna(False).astype(bool)
     rows = rows.assign(indicator=_text(rows["indicator"]), value=values)[usable]
-    rows = rows[["unit", "indicator", "value"]].merge(owed, on=["unit", "indicator"])
-    return rows.drop_duplicates(["unit", "indicator"], keep="first")
+    rows = rows[[ITEM, "unit", "indicator", "value"]].merge(owed, on=[ITEM, "unit", "indicator"])
+    return rows.drop_duplicates([ITEM, "unit", "indicator"], keep="first")
+
+
+def _sums(values: pd.DataFrame) -> pd.Series:
+    """The sum of each (item, indicator)'s values, added as `Series.sum` adds them (numpy's
+    pairwise summation, in row order): pandas' grouped sum compensates its rounding errors
+    and can differ from it in the last digit."""
+    ordered = values.sort_values([ITEM, "indicator"], kind="stable")
+    items = ordered[ITEM].to_numpy()
+    codes = ordered["indicator"].to_numpy()
+    numbers = ordered["value"].to_numpy()
+    new = np.ones(len(numbers), dtype=bool)
+    new[1:] = (items[1:] != items[:-1]) | (codes[1:] != codes[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(numbers))[: len(starts)]
+    return pd.Series(
+        [np.add.reduce(numbers[start:end]) for start, end in zip(starts, ends, strict=True)],
+        index=pd.MultiIndex.from_arrays([items[starts], codes[starts]]),
+        dtype=numbers.dtype,
+    )
 
 
 def _aggregate(plan_indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """indicator, value, units_reporting: each indicator aggregated over units."""
-    # One call per aggregate: named aggregation costs more than a district's rows.
-    by_indicator = values.groupby("indicator")["value"]
-    sums = by_indicator.agg(lambda v: v.sum(min_count=1))
+    """item, indicator, value, units_reporting: each indicator aggregated over units."""
+    by_indicator = values.groupby([ITEM, "indicator"])["value"]
     ratios = plan_indicators.loc[
         plan_indicators["aggregate_units"] == UnitAggregation.RATIO_OF_SUMS.value,
-        ["indicator", "numerator", "denominator"],
+        [ITEM, "indicator", "numerator", "denominator"],
     ]
     both = ratios.merge(
-        values.rename(columns={"indicator": "numerator", "value": "num"}), on="numerator"
+        values.rename(columns={"indicator": "numerator", "value": "num"}), on=[ITEM, "numerator"]
     ).merge(
         values.rename(columns={"indicator": "denominator", "value": "den"}),
-        on=["denominator", "unit"],
+        on=[ITEM, "denominator", "unit"],
     )
-    pairs = both.groupby("indicator")
+    pairs = both.groupby([ITEM, "indicator"])
     ratio_value = _percent(pairs["num"].sum(), pairs["den"].sum())
-    code = plan_indicators["indicator"]
     kind = plan_indicators["aggregate_units"]
     value = np.select(
         [kind == "sum", kind == "mean", kind == UnitAggregation.RATIO_OF_SUMS.value],
         [
-            code.map(sums).astype(float),
-            code.map(by_indicator.mean()).astype(float),
-            code.map(ratio_value).astype(float),
+            _lookup(_sums(values), plan_indicators, "indicator").astype(float),
+            _lookup(by_indicator.mean(), plan_indicators, "indicator").astype(float),
+            _lookup(ratio_value, plan_indicators, "indicator").astype(float),
         ],
         default=np.nan,
     )
     units_reporting = np.where(
         kind == UnitAggregation.RATIO_OF_SUMS.value,
-        code.map(pairs.size()).fillna(0),
-        code.map(by_indicator.count()).fillna(0),
+        _lookup(pairs.size(), plan_indicators, "indicator").fillna(0),
+        _lookup(by_indicator.count(), plan_indicators, "indicator").fillna(0),
     )
     return pd.DataFrame(
-        {"indicator": code, "value": value, "units_reporting": units_reporting.astype(int)}
+        {
+            ITEM: plan_indicators[ITEM],
+            "indicator": plan_indicators["indicator"],
+            "value": value,
+            "units_reporting": units_reporting.astype(int),
+        }
     )
 
 
@@ -512,28 +654,26 @@ def _trend(change: pd.Series, better: pd.Series) -> pd.Series:
 def _aggregate_of(
     plan_indicators: pd.DataFrame,
     owed: pd.DataFrame,
-    inputs: MetricInputs,
-    period: calendar.Period | None,
+    inputs: _Stacked,
+    codes: np.ndarray,
 ) -> pd.Series:
-    """Each indicator's aggregate over the counted reports of `period` (NaN without one)."""
-    if period is None:
+    """Each indicator's aggregate over the counted reports of its item's period in `codes`
+    (NaN without a period, or without a counted report)."""
+    if not any(codes):  # no item has one (the first period of a year): spare the frames
         return pd.Series(np.nan, index=plan_indicators.index)
-    counted = _counted_units(inputs, period.code)
-    if counted.empty:  # no counted report, no value: spare the frames (the first period)
-        return pd.Series(np.nan, index=plan_indicators.index)
-    values = _indicator_values(inputs, period.code, counted, owed)
+    counted = _counted_units(inputs.submissions, codes)
+    values = _indicator_values(inputs.indicator_rows, codes, counted, owed)
     return _aggregate(plan_indicators, values)["value"].astype(float)
 
 
-def _indicators(
-    plan: Plan, period: calendar.Period, inputs: MetricInputs, counted: pd.Series
-) -> pd.DataFrame:
-    plan_indicators = _plan_indicators(plan)
-    owed = _indicator_units(plan)
-    now = _aggregate(plan_indicators, _indicator_values(inputs, period.code, counted, owed))
-    before = _aggregate_of(plan_indicators, owed, inputs, _previous_period(plan, period))
-    earlier = calendar.year_ago(plan, period)
-    year_ago = _aggregate_of(plan_indicators, owed, inputs, earlier)
+def _indicators(batch: _Batch, inputs: _Stacked, counted: pd.MultiIndex) -> pd.DataFrame:
+    plan_indicators = _stacked([_plan_indicators(plan) for plan in batch.plans])
+    owed = _stacked([_indicator_units(plan) for plan in batch.plans])
+    now = _aggregate(
+        plan_indicators, _indicator_values(inputs.indicator_rows, batch.codes, counted, owed)
+    )
+    before = _aggregate_of(plan_indicators, owed, inputs, batch.previous_codes)
+    year_ago = _aggregate_of(plan_indicators, owed, inputs, batch.year_ago_codes)
     change = now["value"] - before
     year_ago_change = now["value"] - year_ago
     better = plan_indicators["better"]
@@ -542,7 +682,7 @@ def _indicators(
     # the whole of 2018) is bound to be smaller: it is given as a share, not judged. A rate
     # or a mean of such sums is judged.
     grows = cumulative & (plan_indicators["aggregate_units"] == UnitAggregation.SUM.value)
-    judged = ~grows | (earlier is not None and earlier.kind == period.kind)
+    judged = ~grows | batch.same_kind_a_year_ago[plan_indicators[ITEM].to_numpy()]
     return plan_indicators.drop(columns=["numerator", "denominator"]).assign(
         value=now["value"],
         units_reporting=now["units_reporting"],
@@ -558,13 +698,15 @@ def _indicators(
 
 
 def _ward_ranking(units: pd.DataFrame, completeness: pd.Series, index: pd.Series) -> pd.DataFrame:
+    """`completeness`, `index`: by (item, unit)."""
     wards = units[units["kind"] == "ward"]
     frame = pd.DataFrame(
         {
+            ITEM: wards[ITEM],
             "unit": wards["unit"],
             "name": wards["name"],
-            "implementation_index": wards["unit"].map(index).astype(float),
-            "completeness": wards["unit"].map(completeness).astype(float),
+            "implementation_index": _lookup(index, wards, "unit").astype(float),
+            "completeness": _lookup(completeness, wards, "unit").astype(float),
             "on_time": wards["on_time"],
             "_counted": wards["counted"],
             "_received_at": wards["received_at"],
@@ -572,18 +714,31 @@ def _ward_ranking(units: pd.DataFrame, completeness: pd.Series, index: pd.Series
     )
     frame = frame.assign(_ranked=frame["_counted"] & frame["implementation_index"].notna())
     frame = frame.sort_values(
-        ["_ranked", "implementation_index", "on_time", "completeness", "_received_at", "unit"],
-        ascending=[False, False, False, False, True, True],
+        [
+            ITEM,
+            "_ranked",
+            "implementation_index",
+            "on_time",
+            "completeness",
+            "_received_at",
+            "unit",
+        ],
+        ascending=[True, False, False, False, False, True, True],
         na_position="last",
         kind="stable",
     )
-    ranks = frame["_ranked"].cumsum().where(frame["_ranked"])
+    ranks = frame.groupby(ITEM)["_ranked"].cumsum().where(frame["_ranked"])
     frame = frame.assign(rank=ranks.astype("Int64"))
-    columns = ["rank", "unit", "name", "implementation_index", "completeness", "on_time"]
+    columns = [ITEM, "rank", "unit", "name", "implementation_index", "completeness", "on_time"]
     return frame[columns].reset_index(drop=True)
 
 
-def _lagging(units: pd.DataFrame, matched: pd.DataFrame, period: calendar.Period) -> pd.DataFrame:
+def _shows_idle(period: calendar.Period) -> bool:
+    """Whether tasks still "chua_trien_khai" lag: in a period whose span ends after 30 June."""
+    return period.ends > dt.date(period.ends.year, 6, 30)
+
+
+def _lagging(units: pd.DataFrame, matched: pd.DataFrame, shows_idle: bool) -> pd.DataFrame:
     late = units[units["received"] & units["on_time"].eq(False).fillna(False)]
     late_rows = late.assign(
         reason="late",
@@ -597,9 +752,9 @@ def _lagging(units: pd.DataFrame, matched: pd.DataFrame, period: calendar.Period
         reason=left["left_out_reason"], task="", detail_vi=left["left_out_reason_vi"]
     )
     parts = [late_rows, left_rows]
-    if period.ends > dt.date(period.ends.year, 6, 30):
+    if shows_idle:
         idle = matched[matched["status"] == NOT_STARTED]
-        idle = idle.merge(units[["unit", "name", "kind", "order"]], on="unit")
+        idle = idle.merge(units[[ITEM, "unit", "name", "kind", "order"]], on=[ITEM, "unit"])
         parts.append(
             idle.assign(
                 reason="not_started",
@@ -607,10 +762,10 @@ def _lagging(units: pd.DataFrame, matched: pd.DataFrame, period: calendar.Period
             )
         )
     reasons = ["late", "missing", "invalid", "not_validated", "not_started"]
-    columns = ["unit", "name", "kind", "reason", "task", "detail_vi"]
+    columns = [ITEM, "unit", "name", "kind", "reason", "task", "detail_vi"]
     frame = pd.concat([p[[*columns, "order"]] for p in parts], ignore_index=True)
     frame = frame.assign(_r=frame["reason"].map({r: i for i, r in enumerate(reasons)}))
-    frame = frame.sort_values(["order", "_r", "task"], kind="stable")
+    frame = frame.sort_values([ITEM, "order", "_r", "task"], kind="stable")
     return frame[columns].reset_index(drop=True)
 
 
@@ -618,6 +773,7 @@ def _left_out(units: pd.DataFrame) -> pd.DataFrame:
     left = units[units["received"] & ~units["counted"]]
     return pd.DataFrame(
         {
+            ITEM: left[ITEM],
             "unit": left["unit"],
             "name": left["name"],
             "version": left["version"],
@@ -630,26 +786,26 @@ def _left_out(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def _texts(
-    inputs: MetricInputs,
-    period_code: str,
+    task_rows: pd.DataFrame,
+    codes: np.ndarray,
     units: pd.DataFrame,
     plan_tasks: pd.DataFrame,
     columns: tuple[str, ...],
 ) -> dict[str, pd.DataFrame]:
-    """unit, name, task, dimension, text: what counted reports wrote in each of `columns`,
-    by unit in plan order."""
-    counted = units.loc[units["counted"], ["unit", "name", "order"]]
-    rows = inputs.task_rows
-    rows = rows[(rows["period"] == period_code) & rows["unit"].isin(counted["unit"])]
+    """item, unit, name, task, dimension, text: what counted reports wrote in each of
+    `columns`, by unit in plan order."""
+    counted = units.loc[units["counted"], [ITEM, "unit", "name", "order"]]
+    rows = _of_period(task_rows, codes)
+    rows = rows[_keys(rows, "unit").isin(_keys(counted, "unit"))]
     rows = rows.assign(task=_text(rows["task"]).fillna(""))
-    dimension_of = plan_tasks.set_index("task")["dimension"]
+    dimension_of = plan_tasks.set_index([ITEM, "task"])["dimension"]
     found = {}
     for column in columns:
         part = rows.assign(text=_text(rows[column]))
-        part = part[part["text"].fillna("") != ""].merge(counted, on="unit")
-        part = part.assign(dimension=part["task"].map(dimension_of))
-        part = part.sort_values("order", kind="stable")
-        frame = part[["unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
+        part = part[part["text"].fillna("") != ""].merge(counted, on=[ITEM, "unit"])
+        part = part.assign(dimension=_lookup(dimension_of, part, "task"))
+        part = part.sort_values([ITEM, "order"], kind="stable")
+        frame = part[[ITEM, "unit", "name", "task", "dimension", "text"]].reset_index(drop=True)
         found[column] = frame.astype({"task": object, "text": object, "dimension": object})
     return found
 
@@ -734,96 +890,218 @@ def compute(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> Period
     `inputs` holds the current submissions of the period and of the earlier periods of its
     year (for the change of indicators); frames are never modified.
     """
-    zone = plan.calendar.timezone
-    previous = _previous_period(plan, period)
-    year_ago = calendar.year_ago(plan, period)
-    expected = _expected_units(plan)
-    required = _required(plan)
-    dimensions = _dimensions(plan)
-    plan_tasks = _plan_tasks(plan)
+    return compute_plans([(plan, period, inputs)])[0]
 
-    units = _unit_table(expected, _current(inputs, period.code), zone)
+
+def compute_plans(
+    items: Sequence[tuple[Plan, calendar.Period, MetricInputs]],
+) -> list[PeriodMetrics]:
+    """`compute(plan, period, inputs)` of each item, in order, with the same results, worked
+    out together: a district's rows are few, and each of the ~150 pandas calls of its metrics
+    costs more than its rows, so a city's or a country's districts are computed in one pass
+    per step over all their rows (each row keeps its item's position), then split.
+
+    Items may differ in everything (plans, units, calendars, periods, status weights).
+    Each item's frames have the columns and types it would get alone: items whose results
+    pandas would type differently (`_shape`) are computed in separate passes, and the few
+    frames pandas types after what an item's own rows hold are retyped (`_Retyped`)."""
+    shapes: dict[tuple[Any, ...], list[int]] = {}
+    for position, (plan, period, inputs) in enumerate(items):
+        shapes.setdefault(_shape(plan, period, inputs), []).append(position)
+    found: dict[int, PeriodMetrics] = {}
+    for positions in shapes.values():
+        together = _compute_together([items[p] for p in positions])
+        found.update(zip(positions, together, strict=True))
+    return [found[position] for position in range(len(items))]
+
+
+@per_plan
+def _plan_shape(plan: Plan) -> tuple[Any, ...]:
+    frames = (
+        _expected_units(plan),
+        _required(plan),
+        _dimensions(plan),
+        _plan_tasks(plan),
+        _plan_indicators(plan),
+        _indicator_units(plan),
+    )
+    return tuple(tuple(frame.dtypes.items()) for frame in frames)
+
+
+def _shape(plan: Plan, period: calendar.Period, inputs: MetricInputs) -> tuple[Any, ...]:
+    """What, besides the values, decides the column types of an item's results: the column
+    types of its frames (pandas types a result after what it comes from, e.g. an empty
+    input's `object` columns, a filled one's `str`; and a stacked column has one type), the
+    time zone its arrival times are shown in, and whether its `lagging` has the
+    "not_started" part."""
+    return (
+        plan.calendar.timezone,
+        _shows_idle(period),
+        _plan_shape(plan),
+        *(
+            tuple(frame.dtypes.items())
+            for frame in (inputs.submissions, inputs.task_rows, inputs.indicator_rows)
+        ),
+    )
+
+
+def _compute_together(
+    items: Sequence[tuple[Plan, calendar.Period, MetricInputs]],
+) -> list[PeriodMetrics]:
+    """`compute_plans` of items of one `_shape`."""
+    count = len(items)
+    plans = [plan for plan, _, _ in items]
+    periods = [period for _, period, _ in items]
+    previous = [_previous_period(plan, period) for plan, period, _ in items]
+    year_ago = [calendar.year_ago(plan, period) for plan, period, _ in items]
+    batch = _Batch(
+        plans=plans,
+        codes=_codes(periods),
+        previous_codes=_codes(previous),
+        year_ago_codes=_codes(year_ago),
+        same_kind_a_year_ago=np.array(
+            [e is not None and e.kind == p.kind for e, p in zip(year_ago, periods, strict=True)],
+            dtype=bool,
+        ),
+    )
+    inputs = _Stacked(
+        submissions=_stacked([given.submissions for _, _, given in items]),
+        task_rows=_stacked([given.task_rows for _, _, given in items]),
+        indicator_rows=_stacked([given.indicator_rows for _, _, given in items]),
+    )
+    zone = plans[0].calendar.timezone  # one per shape
+    expected = _stacked([_expected_units(plan) for plan in plans])
+    required = _stacked([_required(plan) for plan in plans])
+    dimensions = _stacked([_dimensions(plan) for plan in plans])
+    plan_tasks = _stacked([_plan_tasks(plan) for plan in plans])
+    weights = [plan.status_weights.model_dump() for plan in plans]
+    weight_of = pd.Series(
+        [weight for of_plan in weights for weight in of_plan.values()],
+        index=pd.MultiIndex.from_tuples(
+            [(item, status) for item, of_plan in enumerate(weights) for status in of_plan]
+        ),
+        dtype=float,
+    )
+
+    units = _unit_table(expected, _current(inputs.submissions, batch.codes), zone)
     units_ordered = units.assign(order=expected["order"].to_numpy())
-    counted = units.loc[units["counted"], "unit"]
-    matched = _matched_rows(inputs, period.code, counted, required)
+    counted = _keys(units[units["counted"]], "unit")
+    given = _given_rows(inputs.task_rows, batch.codes, counted)
+    matched = _matched_rows(given, required)
 
-    reporting = _reporting(units)
-    total = reporting.iloc[-1]
+    reporting = _reporting(units, count)
+    total = reporting.drop_duplicates(ITEM, keep="last")  # each item's WHOLE row
     completeness = _completeness(units, required, matched)
-    counted_completeness = completeness[completeness["counted"]]
-    completeness_rate = _percent(
-        counted_completeness["valid_rows"].sum(), counted_completeness["required_rows"].sum()
+    counted_rows = (
+        completeness[completeness["counted"]]
+        .groupby(ITEM)[["valid_rows", "required_rows"]]
+        .sum()
+        .reindex(range(count), fill_value=0)
     )
 
-    dim_labels = dimensions.set_index("dimension")["dimension_name_vi"]
-    by_dimension = _status_counts(matched, "dimension", dimensions["dimension"], dim_labels).rename(
-        columns={"label": "dimension_name_vi"}
+    dim_labels = dimensions.set_index([ITEM, "dimension"])["dimension_name_vi"]
+    by_dimension, by_dimension_retyped = _status_counts(
+        matched, "dimension", dimensions, dim_labels, count
     )
+    by_dimension = by_dimension.rename(columns={"label": "dimension_name_vi"})
     by_dimension.loc[by_dimension["dimension"] == WHOLE, "dimension_name_vi"] = "Tất cả"
     by_dimension = by_dimension[
-        ["dimension", "dimension_name_vi", "status", "status_label_vi", "tasks", "share"]
+        [ITEM, "dimension", "dimension_name_vi", "status", "status_label_vi", "tasks", "share"]
     ]
-    by_unit = _status_counts(matched, "unit", counted, units.set_index("unit")["name"]).rename(
-        columns={"label": "name"}
+    unit_names = units.set_index([ITEM, "unit"])["name"]
+    by_unit, by_unit_retyped = _status_counts(
+        matched, "unit", units[units["counted"]], unit_names, count
     )
+    by_unit = by_unit.rename(columns={"label": "name"})
     by_unit.loc[by_unit["unit"] == WHOLE, "name"] = KIND_LABELS_VI[WHOLE]
-    by_unit = by_unit[["unit", "name", "status", "status_label_vi", "tasks", "share"]]
+    by_unit = by_unit[[ITEM, "unit", "name", "status", "status_label_vi", "tasks", "share"]]
 
-    weights = plan.status_weights.model_dump()
     index = _implementation_index(
         matched,
-        weights,
-        expected.set_index("unit")["order"],
-        dimensions.set_index("dimension")["order"],
+        weight_of,
+        expected.set_index([ITEM, "unit"])["order"],
+        dimensions.set_index([ITEM, "dimension"])["order"],
     )
-    overall = index[(index["unit"] == WHOLE) & (index["dimension"] == WHOLE)]
-    unit_index = index[(index["unit"] != WHOLE) & (index["dimension"] == WHOLE)].set_index("unit")
+    whole_unit = index["unit"] == WHOLE
+    whole_dimension = index["dimension"] == WHOLE
+    overall = (
+        index.loc[whole_unit & whole_dimension]
+        .set_index(ITEM)["implementation_index"]
+        .reindex(range(count))
+    )
+    unit_index = index.loc[~whole_unit & whole_dimension].set_index([ITEM, "unit"])
 
     ranking = _ward_ranking(
         units,
-        completeness.set_index("unit")["completeness"],
+        completeness.set_index([ITEM, "unit"])["completeness"],
         unit_index["implementation_index"],
     )
-    texts = _texts(inputs, period.code, units_ordered, plan_tasks, ("difficulties", "proposals"))
-    scores, papi_year, papi_estimate = _papi_context(
-        inputs.papi_scores, inputs.papi_targets, period
+    texts = _texts(
+        inputs.task_rows, batch.codes, units_ordered, plan_tasks, ("difficulties", "proposals")
     )
-
-    return PeriodMetrics(
-        plan_id=plan.id,
-        period_code=period.code,
-        period_label=period.label_vi,
-        period_starts=period.starts,
-        period_ends=period.ends,
-        unit_deadline=period.unit_deadline,
-        expected=int(total["expected"]),
-        received=int(total["received"]),
-        on_time=int(total["on_time"]),
-        reporting_rate=float(total["reporting_rate"]),
-        on_time_reporting_rate=float(total["on_time_reporting_rate"]),
-        completeness_rate=float(completeness_rate),
-        implementation_index_overall=(
-            float(overall["implementation_index"].iloc[0]) if len(overall) else float("nan")
-        ),
-        reporting=reporting,
-        units=units,
-        completeness=completeness,
-        task_status_by_dimension=by_dimension,
-        task_status_by_unit=by_unit,
-        implementation_index=index,
-        indicators=_indicators(plan, period, inputs, counted),
-        ward_ranking=ranking,
-        lagging=_lagging(units_ordered, matched, period),
-        left_out=_left_out(units),
-        difficulties=texts["difficulties"],
-        proposals=texts["proposals"],
-        papi_context=scores,
-        papi_year=papi_year,
-        papi_estimate=papi_estimate,
-        papi_published_by=period.ends,
-        status_weights=weights,
-        previous_period=previous.code if previous else None,
-        previous_label=previous.label_vi if previous else None,
-        year_ago_period=year_ago.code if year_ago else None,
-        year_ago_label=year_ago.label_vi if year_ago else None,
-    )
+    shows_idle = _shows_idle(periods[0])  # one per shape
+    lagging = _lagging(units_ordered, matched, shows_idle)
+    # Alone, the matched rows of an item without a valid task row are typed after its task
+    # rows (pandas types a merge with an empty left side after that side), and so is the
+    # "not_started" part of its lagging.
+    alone = _lagging(units_ordered.iloc[:0], _matched_rows(given.iloc[:0], required), shows_idle)
+    without_rows = ~np.isin(np.arange(count), given[ITEM].to_numpy())
+    retyped = {
+        "task_status_by_dimension": by_dimension_retyped,
+        "task_status_by_unit": by_unit_retyped,
+        "lagging": _Retyped(without_rows, dict(alone.dtypes.drop(ITEM))),
+    }
+    frames = {
+        "reporting": reporting,
+        "units": units,
+        "completeness": completeness,
+        "task_status_by_dimension": by_dimension,
+        "task_status_by_unit": by_unit,
+        "implementation_index": index,
+        "indicators": _indicators(batch, inputs, counted),
+        "ward_ranking": ranking,
+        "lagging": lagging,
+        "left_out": _left_out(units),
+        "difficulties": texts["difficulties"],
+        "proposals": texts["proposals"],
+    }
+    split = {name: _split(frame, count, retyped.get(name)) for name, frame in frames.items()}
+    found = []
+    for item, (plan, period, given) in enumerate(items):
+        scores, papi_year, papi_estimate = _papi_context(
+            given.papi_scores, given.papi_targets, period
+        )
+        before, earlier = previous[item], year_ago[item]
+        found.append(
+            PeriodMetrics(
+                plan_id=plan.id,
+                period_code=period.code,
+                period_label=period.label_vi,
+                period_starts=period.starts,
+                period_ends=period.ends,
+                unit_deadline=period.unit_deadline,
+                expected=int(total["expected"].iloc[item]),
+                received=int(total["received"].iloc[item]),
+                on_time=int(total["on_time"].iloc[item]),
+                reporting_rate=float(total["reporting_rate"].iloc[item]),
+                on_time_reporting_rate=float(total["on_time_reporting_rate"].iloc[item]),
+                completeness_rate=float(
+                    _percent(
+                        counted_rows["valid_rows"].iloc[item],
+                        counted_rows["required_rows"].iloc[item],
+                    )
+                ),
+                implementation_index_overall=float(overall.iloc[item]),
+                papi_context=scores,
+                papi_year=papi_year,
+                papi_estimate=papi_estimate,
+                papi_published_by=period.ends,
+                status_weights=weights[item],
+                previous_period=before.code if before else None,
+                previous_label=before.label_vi if before else None,
+                year_ago_period=earlier.code if earlier else None,
+                year_ago_label=earlier.label_vi if earlier else None,
+                **{name: parts[item] for name, parts in split.items()},
+            )
+        )
+    return found

@@ -39,7 +39,8 @@ def compute_and_store_plans(
     order, with the same results: each round of CHUNK plans is read with one query per
     table and stored in one transaction with bulk statements, since a district's rows are
     few and a round trip per district would cost more than computing them. A round is
-    committed before the next one is read."""
+    committed before the next one is read. A round's metrics are computed together
+    (`compute.compute_plans`), for the same reason."""
     found: list[tuple[PeriodMetrics, int]] = []
     for start in range(0, len(plans), CHUNK):
         chunk = [
@@ -52,10 +53,9 @@ def compute_and_store_plans(
                 papi_scores=papi_scores or load.PAPI_SCORES,
                 papi_targets=papi_targets or load.PAPI_TARGETS,
             )
-        results = [
-            compute.compute(plan, period, given)
-            for (plan, period), given in zip(chunk, inputs, strict=True)
-        ]
+        results = compute.compute_plans(
+            [(plan, period, given) for (plan, period), given in zip(chunk, inputs, strict=True)]
+        )
         with sessions.begin() as session:
             stored = persist.persist_all(session, results)
         found += zip(results, stored, strict=True)

@@ -84,18 +84,19 @@ def _metrics(m: PeriodMetrics) -> Iterator[tuple[str, str, str, Any]]:
     for reason, count in m.lagging["reason"].value_counts().items():
         yield WHOLE, WHOLE, f"lagging:{reason}", count
 
-    units = m.units.merge(m.completeness[["unit", "required_rows", "valid_rows", "completeness"]])
-    for unit, received, on_time, counted, findings, required, valid, share in _columns(
-        units,
-        "unit",
-        "received",
-        "on_time",
-        "counted",
-        "open_findings",
-        "required_rows",
-        "valid_rows",
-        "completeness",
+    # The units' rows joined with their completeness (the first row of a unit), as an inner
+    # merge on the unit would join them: a merge costs more than a district's rows.
+    done: dict[Any, tuple[Any, ...]] = {}
+    for unit, *numbers in _columns(
+        m.completeness, "unit", "required_rows", "valid_rows", "completeness"
     ):
+        done.setdefault(unit, tuple(numbers))
+    for unit, received, on_time, counted, findings in _columns(
+        m.units, "unit", "received", "on_time", "counted", "open_findings"
+    ):
+        if unit not in done:
+            continue
+        required, valid, share = done[unit]
         yield unit, WHOLE, "received", int(received)
         yield unit, WHOLE, "on_time", None if pd.isna(on_time) else int(on_time)
         yield unit, WHOLE, "counted", int(counted)

@@ -1,5 +1,6 @@
 """The metrics of several plans of one store computed together equal those of each plan
-computed alone: every frame and scalar of `PeriodMetrics`, and the stored `metric_values`."""
+computed alone: every frame and scalar of `PeriodMetrics`, and the stored `metric_values`;
+and `compute_plans` of several plans equals `compute_plans` of each alone."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from sqlalchemy import select
 from synthetic_districts import ingested_districts
 
 from expectations.period import validate_periods
+from papi_etl import calendar
+from papi_etl.metrics import load
+from papi_etl.metrics.compute import compute_plans
 from papi_etl.metrics.model import PeriodMetrics
 from papi_etl.metrics.period import compute_and_store, compute_and_store_plans
 from papi_etl.plan.model import Plan
@@ -78,3 +82,35 @@ def test_plans_together_equal_each_alone(plan, tmp_path, database_url, period):
     again = compute_and_store_plans(sessions, [w.plan for w in workspaces], period)
     assert [stored for _, stored in again] == [stored for _, stored in alone]
     assert stored_values(workspaces[0]) == stored_alone
+
+
+def test_compute_plans_together_equal_each_alone(plan, tmp_path, database_url):
+    """No plan's rows leak into another's when their metrics are computed in one pass:
+    districts of different sizes, one whose reports were never validated (none counts), one
+    that sent nothing at all, each for both periods in one call (the second has a previous
+    period, the first a year-ago one)."""
+    wards = (3, 10, 1, 4, 2)
+    unvalidated, silent = 3, 4
+    workspaces = ingested_districts(plan, tmp_path, database_url, wards, PERIODS, (silent,))
+    plans = [w.plan for w in workspaces]
+    for code in PERIODS:
+        validate_periods(workspaces[0].sessions, plans[:unvalidated], code)
+    wanted = [(p, calendar.period(p, code)) for code in PERIODS for p in plans]
+    with workspaces[0].sessions() as session:
+        inputs = load.inputs_of_plans(session, wanted)
+    items = [(p, period, given) for (p, period), given in zip(wanted, inputs, strict=True)]
+
+    together = compute_plans(items)
+
+    assert len(together) == len(items)
+    for item, got in zip(items, together, strict=True):
+        assert (got.plan_id, got.period_code) == (item[0].id, item[1].code)
+        assert_metrics_equal(got, compute_plans([item])[0])
+    by_plan = {(m.plan_id, m.period_code): m for m in together}
+    for code in PERIODS:
+        assert by_plan[plans[0].id, code].units["counted"].any()
+        assert by_plan[plans[unvalidated].id, code].received > 0
+        assert not by_plan[plans[unvalidated].id, code].units["counted"].any()
+        assert by_plan[plans[silent].id, code].received == 0
+    assert by_plan[plans[0].id, PERIODS[1]].previous_period == PERIODS[0]
+    assert len({len(m.units) for m in together}) == len(wards)
