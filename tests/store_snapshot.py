@@ -168,11 +168,13 @@ def _versions(submissions: list[schema.Submission]) -> list[str]:
     return problems
 
 
-def faults(after: Snapshot, reference: Snapshot, order: list[str]) -> list[str]:
+def faults(
+    after: Snapshot, reference: Snapshot, order: list[str], batch: int = collect.BATCH_ITEMS
+) -> list[str]:
     """Everything wrong with `after` (a store after a crash) against the reference run:
     its own problems, an item missing, repeated or different, and archived bytes that are
     neither taken in nor among the next items of the inbox (the batch being taken in when
-    it crashed: `collect` commits BATCH_ITEMS at a time, archiving each before)."""
+    it crashed: `collect` commits `batch` items at a time, archiving them before)."""
     found = list(after.problems)
     prefix = reference.taken[: len(after.taken)]
     for got, wanted in zip(after.taken, prefix, strict=True):
@@ -181,7 +183,7 @@ def faults(after: Snapshot, reference: Snapshot, order: list[str]) -> list[str]:
     if len(after.taken) > len(reference.taken):
         found.append(f"{len(after.taken)} items taken in, the inbox holds {len(reference.taken)}")
     taken = {t.sha256 for t in after.taken}
-    upcoming = set([sha for sha in order if sha not in taken][: collect.BATCH_ITEMS])
+    upcoming = set([sha for sha in order if sha not in taken][:batch])
     if after.orphans - upcoming:
         found.append(f"archived bytes from nowhere: {sorted(after.orphans - upcoming)[:3]}")
     return found

@@ -37,7 +37,7 @@ from reliability_ledger import record
 from store_snapshot import Snapshot, complete, faults, inbox_order, take
 
 from papi_etl import archive, calendar, forms, synth
-from papi_etl.collect import collect
+from papi_etl.collect import BATCH_ITEMS, collect
 from papi_etl.plan import load
 from papi_etl.settings import DEFAULT_PLAN, Settings
 from papi_etl.sources.inbox import InboxSource
@@ -119,9 +119,16 @@ class Child:
         return self.process.wait() == -signal.SIGKILL
 
 
-def spawn(inbox: Path, env: dict[str, str]) -> Child:
+def spawn(inbox: Path, env: dict[str, str], batch: int) -> Child:
+    """`papi-etl collect` committing `batch` items at a time: the XLSX inbox fits in one
+    batch of the real size, and its progress lines (which time the kills) come after a
+    commit, so with it every kill but the start-up ones would land after the last item."""
+    command = (
+        "import papi_etl.collect, papi_etl.cli.main as cli; "
+        f"papi_etl.collect.BATCH_ITEMS = {batch}; cli.main()"
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "papi_etl", "collect", "--inbox", str(inbox)],
+        [sys.executable, "-c", command, "collect", "--inbox", str(inbox)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -205,20 +212,22 @@ def archive_says_so(snapshot: Snapshot, data_dir: Path) -> None:
 class Tally:
     kills: int = 0
     startup: int = 0
-    mid_item: int = 0  # kills that came between an item's archive write and its commit
+    mid_item: int = 0  # kills that came between a batch's archive writes and its commit
     chains: int = 0
     taken_at_kill: list[int] = field(default_factory=list)
     temporary: int = 0
 
 
-def chain(inbox: Path, store: Store, wanted: int, rng: random.Random, reference) -> Tally:
+def chain(
+    inbox: Path, store: Store, wanted: int, rng: random.Random, reference, batch: int
+) -> Tally:
     """Kill, check, restart, until `wanted` kills landed and a run completed."""
     ref, order, work = reference
     slice_ = 1.5 * work / wanted  # a little short of the run: one chain, seldom two
     tally = Tally(chains=1)
     start_up: float | None = None  # how long the last restart took to its first new item
     while True:
-        child = spawn(inbox, store.env())
+        child = spawn(inbox, store.env(), batch)
         landed = at_start = False
         if tally.kills < wanted:
             at_start = start_up is not None and rng.random() < STARTUP_SHARE
@@ -233,7 +242,7 @@ def chain(inbox: Path, store: Store, wanted: int, rng: random.Random, reference)
         after = take(store.url, store.data_dir)
         where = f"seed {rng_seed(inbox)}, kill {tally.kills + 1}, chain {tally.chains}"
         if landed:
-            assert faults(after, ref, order) == [], where
+            assert faults(after, ref, order, batch) == [], where
             tally.kills += 1
             tally.startup += at_start
             tally.mid_item += bool(after.orphans)
@@ -255,13 +264,15 @@ def rng_seed(inbox: Path) -> str:
 
 @pytest.mark.reliability
 @pytest.mark.parametrize(
-    ("form", "backend", "periods"),
+    ("form", "backend", "periods", "batch"),
     [
-        ("xlsx", "sqlite", ["2019-Q1"]),
-        pytest.param("json", "postgresql", EVERY_PERIOD, marks=pytest.mark.postgres),
+        ("xlsx", "sqlite", ["2019-Q1"], 8),
+        pytest.param("json", "postgresql", EVERY_PERIOD, BATCH_ITEMS, marks=pytest.mark.postgres),
     ],
 )
-def test_collect_killed_at_random_points_loses_nothing(form, backend, periods, tmp_path, request):
+def test_collect_killed_at_random_points_loses_nothing(
+    form, backend, periods, batch, tmp_path, request
+):
     inbox = district_inbox(tmp_path / f"inbox-{form}", form, periods)
     order = inbox_order(inbox)
     ref, work = reference(inbox, tmp_path / "reference")
@@ -274,18 +285,20 @@ def test_collect_killed_at_random_points_loses_nothing(form, backend, periods, t
     else:
         store = postgres_store(tmp_path / "killed", request.getfixturevalue("postgres_database"))
 
-    tally = chain(inbox, store, KILLS, random.Random(rng_seed(inbox)), (ref, order, work))
+    rng = random.Random(rng_seed(inbox))
+    tally = chain(inbox, store, KILLS, rng, (ref, order, work), batch)
 
     assert tally.kills >= KILLS
     spread = sorted(tally.taken_at_kill)
     record(
         "crash safety",
         f"`papi-etl collect` SIGKILLed at random moments, whole district ({', '.join(periods)}), "
-        f"{form.upper()} inbox of {len(order)} files, on {backend}, restarted after each kill",
+        f"{form.upper()} inbox of {len(order)} files, on {backend}, committed {batch} files at "
+        "a time, restarted after each kill",
         tally.kills,
         f"0 lost, 0 duplicated, 0 half-written after every kill; complete run equal to an "
         f"uninterrupted one; kills at {spread[0]}..{spread[-1]} of {len(ref.taken)} items taken "
-        f"in, {tally.startup} during start-up, {tally.mid_item} between an item's archive "
-        f"write and its commit, {tally.temporary} archive temporary file(s) left at most (never "
+        f"in, {tally.startup} during start-up, {tally.mid_item} between a batch's archive "
+        f"writes and its commit, {tally.temporary} archive temporary file(s) left at most (never "
         f"read); {tally.chains} chain(s), seed {rng_seed(inbox)}",
     )
