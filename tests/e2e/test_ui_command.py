@@ -54,18 +54,23 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.mark.reliability
-def test_sigterm_stops_ui_and_the_prefect_server_it_started(tmp_path):
-    port = free_port()
+def _start_ui(port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
+    """`papi-etl ui` on `port`, with a data dir of its own and no settings of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPI_", "PREFECT_"))}
     env["PAPI_DATA_DIR"] = str(tmp_path / "papi-data")
-    ui = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "papi_etl", "ui", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+@pytest.mark.reliability
+def test_sigterm_stops_ui_and_the_prefect_server_it_started(tmp_path):
+    port = free_port()
+    ui = _start_ui(port, tmp_path)
     try:
         deadline = time.monotonic() + 180
         while not healthy(f"http://127.0.0.1:{port}"):
@@ -109,15 +114,7 @@ def test_sigterm_while_the_server_starts_leaves_no_server(tmp_path):
     # `with PrefectServer(...)` only stops what it started once the server answered: a
     # SIGTERM during the start used to leave the server running, holding its port.
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPI_", "PREFECT_"))}
-    env["PAPI_DATA_DIR"] = str(tmp_path / "papi-data")
-    ui = subprocess.Popen(
-        [sys.executable, "-m", "papi_etl", "ui", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    ui = _start_ui(port, tmp_path)
     try:
         assert ui.stdout is not None
         first = ui.stdout.readline().decode()  # said once the server is launched
