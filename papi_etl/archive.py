@@ -5,8 +5,9 @@ received twice are one file, and a file is never rewritten once it is there. Wri
 through a temporary file and an atomic rename, made only once the temporary file's bytes
 are on disk: a crash leaves either the whole file or none, never a truncated one that a
 later run would take for the original (at most the `.incoming-*` temporary files of the
-batch being written, which nothing reads). A disk that is full, read-only or failing is an
-`ArchiveError`: nothing may be taken in whose bytes are not kept.
+batch being written, which nothing reads: they wait in `raw/.incoming/`, where a later
+batch removes them once they are STALE_AFTER old). A disk that is full, read-only or
+failing is an `ArchiveError`: nothing may be taken in whose bytes are not kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ctypes
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,25 @@ def digest(content: bytes) -> str:
 
 def path_of(data_dir: Path, sha256: str) -> Path:
     return data_dir / "raw" / sha256[:2] / sha256[2:4] / sha256
+
+
+INCOMING = ".incoming"
+"""The folder of `raw/` where files are written before they are renamed to their place: one
+folder, so that what a kill left there is found without walking the whole archive."""
+STALE_AFTER = 3600.0
+"""Seconds after which a temporary file is taken for a killed batch's and removed: a batch
+is written in seconds, and several runs (other plans') may be writing at once."""
+
+
+def _clear_stale(incoming: Path) -> None:
+    """Remove what killed batches left in `incoming`; a file another run is writing is
+    younger than STALE_AFTER and stays."""
+    limit = time.time() - STALE_AFTER
+    with os.scandir(incoming) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):  # gone meanwhile: another run cleared it
+                if entry.name.startswith(".incoming-") and entry.stat().st_mtime < limit:
+                    os.unlink(entry.path)
 
 
 class ArchiveError(Exception):
@@ -88,10 +109,11 @@ def _there(target: Path, size: int) -> bool:
     return target.exists() and target.stat().st_size == size
 
 
-def _write(target: Path, content: bytes) -> Path:
-    """A temporary file next to `target` holding `content`, not yet synced."""
+def _write(incoming: Path, target: Path, content: bytes) -> Path:
+    """A temporary file in `incoming` holding `content`, not yet synced (and the folder of
+    its `target`, made)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    handle, temporary = tempfile.mkstemp(dir=incoming, prefix=".incoming-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
@@ -121,6 +143,7 @@ def store(
     after it (the disk does not say which file it lost); contents before it are kept.
     """
     kept: list[tuple[str, Path]] = []
+    folder = data_dir / "raw" / INCOMING
     incoming: list[_Incoming] = []
     pending: set[str] = set()
     refused: ArchiveError | None = None
@@ -136,9 +159,11 @@ def store(
                         if watch is None:
                             # Opened before the batch's first write, so that the sync reports
                             # a write-back error of any of the batch's files.
-                            (data_dir / "raw").mkdir(parents=True, exist_ok=True)
-                            watch = os.open(data_dir / "raw", os.O_RDONLY)
-                        incoming.append(_Incoming(index, _write(target, content), target))
+                            folder.mkdir(parents=True, exist_ok=True)
+                            watch = os.open(folder, os.O_RDONLY)
+                            _clear_stale(folder)
+                        written = _write(folder, target, content)
+                        incoming.append(_Incoming(index, written, target))
                         pending.add(sha256)
                 except OSError as error:
                     refused = ArchiveError(data_dir, error)

@@ -15,6 +15,8 @@ import dataclasses
 import datetime as dt
 import errno
 import itertools
+import os
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -232,10 +234,10 @@ def refusing(monkeypatch) -> Callable[[bytes], None]:
     refused: set[bytes] = set()
     write = archive._write
 
-    def full_for_some(target: Path, content: bytes) -> Path:
+    def full_for_some(incoming: Path, target: Path, content: bytes) -> Path:
         if content in refused:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return write(target, content)
+        return write(incoming, target, content)
 
     monkeypatch.setattr(archive, "_write", full_for_some)
     return refused.add
@@ -287,3 +289,23 @@ def test_a_superseded_version_held_by_the_session_shows_its_successor(
         second = ingest(session, workspace.plan, v2, workspace.data_dir)
         assert held.status is schema.SubmissionStatus.SUPERSEDED
         assert held.superseded_by_id == second.submission_id
+
+
+def test_what_a_killed_batch_left_is_cleared_by_a_later_one_once_stale(tmp_path):
+    """A kill between a batch's writes and its renames leaves its temporary files in
+    raw/.incoming; the next batch that writes removes those older than STALE_AFTER and
+    leaves younger ones (another run may be writing them)."""
+    archive.store(tmp_path, [b"a first batch"])
+    incoming = tmp_path / "raw" / archive.INCOMING
+    stale, fresh = incoming / ".incoming-killed", incoming / ".incoming-writing"
+    stale.write_bytes(b"half of a batch")
+    fresh.write_bytes(b"another run's")
+    long_ago = time.time() - archive.STALE_AFTER - 60
+    os.utime(stale, (long_ago, long_ago))
+
+    archive.store(tmp_path, [b"a later batch"])
+
+    assert not stale.exists()
+    assert fresh.exists()
+    assert [p.name for p in incoming.iterdir()] == [fresh.name]
+    assert archive.read(tmp_path, archive.digest(b"a later batch")) == b"a later batch"
