@@ -100,10 +100,12 @@ def load(path: Path) -> LoadedPlan:
     if key is not None and key in _LOADED:
         return _LOADED[key]
     with _without_cycle_collection():
-        return _load(path)
+        return _load(path, key)
 
 
-def _load(path: Path) -> LoadedPlan:
+def _load(path: Path, key: tuple[Path, str] | None) -> LoadedPlan:
+    """`load` of a file not loaded yet; `key` is its cache key (path, SHA-256 of the bytes
+    hashed before parsing), None when they could not be read then."""
     source = read(path)
     if not isinstance(source.data, dict):
         raise PlanError(
@@ -122,6 +124,7 @@ def _load(path: Path) -> LoadedPlan:
     problems = consistency.check(plan, source)
     if problems:
         raise PlanError(problems)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    loaded = _LOADED[(path.resolve(), digest)] = LoadedPlan(plan=plan, path=path, sha256=digest)
+    if key is None:  # unreadable a moment ago, read since
+        key = (path.resolve(), hashlib.sha256(path.read_bytes()).hexdigest())
+    loaded = _LOADED[key] = LoadedPlan(plan=plan, path=path, sha256=key[1])
     return loaded
